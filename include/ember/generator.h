@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "ember/export.h"
+
+namespace ember {
+
+/// A seedable source of random numbers (Philox-4x32 counter-based, so a
+/// seed gives the same stream on every machine and thread count).
+class EMBER_API Generator {
+ public:
+  explicit Generator(uint64_t seed = 67280421310721ull) { manual_seed(seed); }
+  void manual_seed(uint64_t seed);
+  uint64_t initial_seed() const { return seed_; }
+  /// Reserves `n` 32-bit draws and returns the counter of the first one.
+  uint64_t reserve(uint64_t n);
+  uint64_t seed() const { return seed_; }
+  std::mutex& mutex() { return mutex_; }
+
+ private:
+  uint64_t seed_ = 0;
+  uint64_t offset_ = 0;
+  std::mutex mutex_;
+};
+
+/// The generator used when none is passed.
+EMBER_API Generator& default_generator();
+/// Seeds the default generator.
+EMBER_API void manual_seed(uint64_t seed);
+
+}  // namespace ember

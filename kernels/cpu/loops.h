@@ -1,0 +1,167 @@
+#pragma once
+
+// The generic CPU elementwise loop: strides, dtypes and threads live here
+// once; each op brings only its functor (kernels/common/).
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <utility>
+
+#include "cpu/thread_pool.h"
+#include "dispatch/dtype_switch.h"
+#include "dispatch/kernel_args.h"
+
+namespace ember {
+namespace cpu {
+
+template <typename T>
+inline opmath_t<T> load(const char* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return static_cast<opmath_t<T>>(v);
+}
+
+// Optional vectorized body for a contiguous unary run; specialized in
+// vec_functors.h for transcendental functions Eigen vectorizes.
+template <typename F, typename T>
+struct VecUnary {
+  static constexpr bool enabled = false;
+  static void run(const F&, T*, const T*, int64_t) {}
+};
+
+template <typename Out, typename... Ins, typename F, size_t... I>
+inline void inner_loop(char** ptrs, const int64_t* strides, int64_t n, const F& f,
+                       std::index_sequence<I...>) {
+  constexpr size_t N = sizeof...(Ins);
+  bool contiguous = strides[0] == int64_t(sizeof(Out)) &&
+                    ((strides[I + 1] == int64_t(sizeof(Ins))) && ...);
+  if (contiguous) {
+    Out* o = reinterpret_cast<Out*>(ptrs[0]);
+    if constexpr (N == 1) {
+      using In0 = std::tuple_element_t<0, std::tuple<Ins...>>;
+      if constexpr (VecUnary<F, Out>::enabled && std::is_same<In0, Out>::value) {
+        VecUnary<F, Out>::run(f, o, reinterpret_cast<const Out*>(ptrs[1]), n);
+        return;
+      }
+    }
+    auto ins = std::make_tuple(reinterpret_cast<const Ins*>(ptrs[I + 1])...);
+    for (int64_t i = 0; i < n; ++i)
+      o[i] = static_cast<Out>(f(static_cast<opmath_t<Ins>>(std::get<I>(ins)[i])...));
+    return;
+  }
+  if constexpr (N == 2) {
+    // one side broadcast (a tensor op a scalar): hoist the scalar's load
+    using A = std::tuple_element_t<0, std::tuple<Ins...>>;
+    using B = std::tuple_element_t<1, std::tuple<Ins...>>;
+    if (strides[0] == int64_t(sizeof(Out))) {
+      Out* o = reinterpret_cast<Out*>(ptrs[0]);
+      if (strides[1] == int64_t(sizeof(A)) && strides[2] == 0) {
+        const A* a = reinterpret_cast<const A*>(ptrs[1]);
+        auto b = load<B>(ptrs[2]);
+        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<opmath_t<A>>(a[i]), b));
+        return;
+      }
+      if (strides[1] == 0 && strides[2] == int64_t(sizeof(B))) {
+        auto a = load<A>(ptrs[1]);
+        const B* b = reinterpret_cast<const B*>(ptrs[2]);
+        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(a, static_cast<opmath_t<B>>(b[i])));
+        return;
+      }
+    }
+  }
+  char* p[N + 1];
+  for (size_t k = 0; k <= N; ++k) p[k] = ptrs[k];
+  for (int64_t i = 0; i < n; ++i) {
+    Out r = static_cast<Out>(f(load<Ins>(p[I + 1])...));
+    std::memcpy(p[0], &r, sizeof(Out));
+    for (size_t k = 0; k <= N; ++k) p[k] += strides[k];
+  }
+}
+
+// Walks the linear range [begin, end) of the output in row-major order,
+// calling the inner loop once per run along the last dim.
+template <typename Out, typename... Ins, typename F>
+void run_range(const ElementwiseArgs& a, int64_t begin, int64_t end, const F& f) {
+  constexpr int N = int(sizeof...(Ins)) + 1;
+  const int nd = a.ndim;
+  int64_t idx[kMaxDims];
+  char* ptrs[N];
+  int64_t rem = begin;
+  for (int d = nd - 1; d >= 0; --d) {
+    idx[d] = rem % a.shape[d];
+    rem /= a.shape[d];
+  }
+  for (int k = 0; k < N; ++k) {
+    ptrs[k] = a.data[k];
+    for (int d = 0; d < nd; ++d) ptrs[k] += idx[d] * a.strides[k][d];
+  }
+  int64_t inner_strides[N];
+  for (int k = 0; k < N; ++k) inner_strides[k] = a.strides[k][nd - 1];
+  int64_t pos = begin;
+  while (pos < end) {
+    int64_t n = std::min(a.shape[nd - 1] - idx[nd - 1], end - pos);
+    inner_loop<Out, Ins...>(ptrs, inner_strides, n, f, std::index_sequence_for<Ins...>{});
+    pos += n;
+    if (pos >= end) break;
+    for (int k = 0; k < N; ++k) ptrs[k] += n * inner_strides[k];
+    idx[nd - 1] += n;
+    for (int d = nd - 1; d > 0 && idx[d] == a.shape[d]; --d) {
+      for (int k = 0; k < N; ++k) ptrs[k] -= a.shape[d] * a.strides[k][d];
+      idx[d] = 0;
+      ++idx[d - 1];
+      for (int k = 0; k < N; ++k) ptrs[k] += a.strides[k][d - 1];
+    }
+  }
+}
+
+// A 2-D op where some operand runs along the rows (a transposed input):
+// visit 32x32 tiles so both the row-major and the column-major operands
+// stay in L1 while a tile is processed.
+template <typename Out, typename... Ins, typename F>
+void run_tiled_2d(const ElementwiseArgs& a, const F& f) {
+  constexpr int N = int(sizeof...(Ins)) + 1;
+  constexpr int64_t kTile = 32;
+  const int64_t rows = a.shape[0], cols = a.shape[1];
+  int64_t row_tiles = (rows + kTile - 1) / kTile;
+  int64_t grain = std::max<int64_t>(1, kGrainSize / (kTile * std::max<int64_t>(cols, 1)));
+  parallel_for(0, row_tiles, grain, [&](int64_t tb, int64_t te) {
+    int64_t inner_strides[N];
+    for (int k = 0; k < N; ++k) inner_strides[k] = a.strides[k][1];
+    for (int64_t tr = tb; tr < te; ++tr) {
+      int64_t r0 = tr * kTile, r1 = std::min(rows, r0 + kTile);
+      for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+        int64_t n = std::min(kTile, cols - c0);
+        for (int64_t r = r0; r < r1; ++r) {
+          char* ptrs[N];
+          for (int k = 0; k < N; ++k) ptrs[k] = a.data[k] + r * a.strides[k][0] + c0 * a.strides[k][1];
+          inner_loop<Out, Ins...>(ptrs, inner_strides, n, f, std::index_sequence_for<Ins...>{});
+        }
+      }
+    }
+  });
+}
+
+/// Runs f over every element: out = f(in...), converting from storage types
+/// Ins to op-math and the result to Out.
+template <typename Out, typename... Ins, typename F>
+void elementwise(const ElementwiseArgs& a, const F& f) {
+  if (a.numel == 0) return;
+  if (a.ndim == 2 && a.shape[0] >= 32 && a.shape[1] >= 32) {
+    bool transposed = false;
+    for (int k = 0; k < a.ntensors; ++k) {
+      int64_t s0 = a.strides[k][0] < 0 ? -a.strides[k][0] : a.strides[k][0];
+      int64_t s1 = a.strides[k][1] < 0 ? -a.strides[k][1] : a.strides[k][1];
+      if (s1 > s0 && s0 != 0) transposed = true;
+    }
+    if (transposed) {
+      run_tiled_2d<Out, Ins...>(a, f);
+      return;
+    }
+  }
+  parallel_for(0, a.numel, kGrainSize,
+               [&](int64_t b, int64_t e) { run_range<Out, Ins...>(a, b, e, f); });
+}
+
+}  // namespace cpu
+}  // namespace ember

@@ -1,0 +1,168 @@
+#include "autograd/graph.h"
+
+#include <atomic>
+#include <cctype>
+#include <vector>
+
+#include "ember/ops.h"
+
+namespace ember {
+
+namespace {
+thread_local bool t_grad_enabled = true;
+std::atomic<uint64_t> g_sequence{0};
+}  // namespace
+
+bool is_grad_enabled() { return t_grad_enabled; }
+void set_grad_enabled(bool enabled) { t_grad_enabled = enabled; }
+
+namespace autograd {
+
+Node::Node() : sequence_nr_(g_sequence.fetch_add(1, std::memory_order_relaxed)) {}
+
+Node::~Node() {
+  // Children are released through the deferred list: see defer_destroy.
+  struct Edges : detail::Deferred {
+    std::vector<Edge> edges;
+  };
+  bool any = false;
+  for (auto& e : next_edges_) any = any || e.function;
+  if (any) {
+    auto holder = std::make_unique<Edges>();
+    holder->edges = std::move(next_edges_);
+    detail::defer_destroy(std::move(holder));
+  }
+}
+
+namespace detail {
+
+void defer_destroy(std::unique_ptr<Deferred> item) {
+  thread_local std::vector<std::unique_ptr<Deferred>> pending;
+  thread_local bool draining = false;
+  pending.push_back(std::move(item));
+  if (draining) return;
+  draining = true;
+  while (!pending.empty()) {
+    auto next = std::move(pending.back());
+    pending.pop_back();
+    next.reset();  // may push more items; the loop, not the stack, handles them
+  }
+  draining = false;
+}
+
+Node*& current_node() {
+  thread_local Node* n = nullptr;
+  return n;
+}
+
+void throw_freed(const std::string& name) {
+  throw RuntimeError(ember::detail::str(
+      "backward: trying to backward through the graph a second time (or to directly access saved tensors after "
+      "they have already been freed) in ", name,
+      ". Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). "
+      "Specify retain_graph=true if you need to backward through the graph a second time."));
+}
+
+std::string backward_name(const char* op) {
+  std::string s;
+  bool up = true;
+  for (const char* p = op; *p; ++p) {
+    if (*p == '_') {
+      up = true;
+      continue;
+    }
+    s += up ? char(std::toupper(*p)) : *p;
+    up = false;
+  }
+  return s + "Backward0";
+}
+
+bool any_requires_grad(std::initializer_list<Tensor> inputs) {
+  if (!t_grad_enabled) return false;
+  for (const auto& t : inputs)
+    if (t.defined() && t.unsafe_impl()->requires_grad()) return true;
+  return false;
+}
+bool any_requires_grad(const tensor_list& inputs) {
+  if (!t_grad_enabled) return false;
+  for (const auto& t : inputs)
+    if (t.defined() && t.unsafe_impl()->requires_grad()) return true;
+  return false;
+}
+
+Edge gradient_edge(const Tensor& t);
+
+void connect(const std::shared_ptr<Node>& node, const Tensor* inputs, size_t n, Tensor* outputs,
+             size_t nout) {
+  auto& edges = node->mutable_next_edges();
+  auto& meta = node->input_meta();
+  edges.resize(n);
+  meta.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Tensor& t = inputs[i];
+    if (!t.defined()) continue;
+    TensorImpl* impl = t.unsafe_impl();
+    if (impl->requires_grad()) edges[i] = gradient_edge(t);
+    meta[i].sizes = impl->sizes();
+    meta[i].dtype = impl->dtype();
+    meta[i].device = impl->device();
+  }
+  node->set_num_outputs(uint32_t(nout));
+  auto& ometa = node->output_meta();
+  ometa.resize(nout);
+  for (size_t i = 0; i < nout; ++i) {
+    Tensor& o = outputs[i];
+    if (!o.defined()) continue;
+    TensorImpl* impl = o.unsafe_impl();
+    ometa[i].sizes = impl->sizes();
+    ometa[i].dtype = impl->dtype();
+    ometa[i].device = impl->device();
+    // integer outputs (indices) never carry gradients
+    if (!is_floating_point(impl->dtype())) continue;
+    auto& am = impl->autograd_mut();
+    am.grad_fn = node;
+    am.output_nr = uint32_t(i);
+    am.requires_grad = false;
+  }
+}
+
+}  // namespace detail
+
+SavedTensor::SavedTensor(const Tensor& t, bool is_output) : is_output_(is_output) {
+  if (!t.defined()) return;
+  TensorImpl* impl = t.unsafe_impl();
+  version_ = impl->storage()->version;
+  if (is_output) {
+    // alias without autograd meta: no cycle node -> tensor -> node
+    data_ = ember::detail::make_view(t, impl->sizes(), impl->strides(), impl->offset());
+    if (impl->autograd()) output_nr_ = impl->autograd()->output_nr;
+  } else {
+    data_ = t;
+  }
+}
+
+Tensor SavedTensor::get() const {
+  if (!data_.defined()) return data_;
+  TensorImpl* impl = data_.unsafe_impl();
+  uint32_t now = impl->storage()->version;
+  if (now != version_) {
+    Node* n = detail::current_node();
+    throw RuntimeError(ember::detail::str(
+        "backward: a tensor saved by '", n ? n->name() : std::string("an op"), "' (shape ", impl->sizes(), ", ",
+        impl->dtype(), ") was modified in place after it was saved (version ", version_, ", now ", now,
+        "); one of the variables needed for gradient computation has been modified by an inplace operation. "
+        "Clone it before the in-place op."));
+  }
+  if (is_output_ && is_grad_enabled() && detail::current_node()) {
+    // create_graph: the output's history is the node being run
+    Tensor alias = ember::detail::make_view(data_, impl->sizes(), impl->strides(), impl->offset());
+    auto& am = alias.unsafe_impl()->autograd_mut();
+    am.grad_fn = detail::current_node()->shared_from_this();
+    am.output_nr = output_nr_;
+    return alias;
+  }
+  return data_;
+}
+
+}  // namespace autograd
+}  // namespace ember

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <cstdint>
+
+#include "ember/dtype.h"
+#include "ember/generator.h"
+#include "ember/scalar.h"
+#include "ember/tensor.h"
+
+namespace ember {
+
+constexpr int kMaxElementwiseOperands = 4;
+constexpr int kMaxDims = 64;
+
+// Note [Elementwise arguments]
+// The front end broadcasts, promotes and allocates; the kernel gets operands
+// already in the compute dtype (inputs) and output dtype (operand 0), all
+// with the output's shape. Dims are collapsed where memory allows, so a
+// contiguous op is one dim. Strides are in bytes; 0 marks a broadcast dim.
+struct ElementwiseArgs {
+  int ndim = 0;
+  int ntensors = 0;  // output first, then inputs
+  int64_t numel = 0;
+  int64_t shape[kMaxDims];
+  int64_t strides[kMaxElementwiseOperands][kMaxDims];
+  char* data[kMaxElementwiseOperands];
+  ScalarType dtypes[kMaxElementwiseOperands];
+  double params[3] = {0, 0, 0};  // alpha, clamp bounds, tolerances...
+  bool param_set[3] = {false, false, false};
+  const char* name = "";
+};
+
+using ElementwiseFn = void (*)(ElementwiseArgs&);
+/// dst and src have the same shape; any dtypes.
+using CopyFn = void (*)(const Tensor& dst, const Tensor& src);
+using FillFn = void (*)(const Tensor& dst, const Scalar& value);
+/// in: [outer, inner] geometry given as a tensor whose last `nreduce` dims
+/// are reduced; out: contiguous with numel == product of the other dims.
+/// For argmax/argmin out is int64.
+using ReduceFn = void (*)(const Tensor& out, const Tensor& in, int64_t nreduce);
+/// Scan along `dim` (out and in same shape, same dtype).
+using ScanFn = void (*)(const Tensor& out, const Tensor& in, int64_t dim);
+/// Softmax along dim; out and in same shape and dtype.
+using SoftmaxFn = void (*)(const Tensor& out, const Tensor& in, int64_t dim);
+/// grad_input from grad and output (same shape) along dim.
+using SoftmaxBackwardFn = void (*)(const Tensor& grad_input, const Tensor& grad,
+                                   const Tensor& output, int64_t dim);
+using SortFn = void (*)(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
+                        bool descending);
+/// out[b] = beta * out[b] + alpha * a[b] @ b[b]; all 3-D, same dtype.
+using GemmFn = void (*)(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha);
+using RandomFn = void (*)(const Tensor& out, Generator& gen, double a, double b);
+/// out[i] = 1 with probability p[i] (p same shape as out).
+using BernoulliFn = void (*)(const Tensor& out, const Tensor& p, Generator& gen);
+using IndexSelectFn = void (*)(const Tensor& out, const Tensor& in, int64_t dim, const Tensor& index);
+/// gather: out[i][j] = in[i][index[i][j]] (dim 1); scatter writes back.
+using GatherFn = void (*)(const Tensor& out, const Tensor& in, int64_t dim, const Tensor& index);
+using ScatterFn = void (*)(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src);
+using IndexAddFn = void (*)(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& src,
+                            double alpha);
+using MaskedSelectFn = Tensor (*)(const Tensor& in, const Tensor& mask);
+using NonzeroFn = Tensor (*)(const Tensor& in);
+using TriFn = void (*)(const Tensor& out, const Tensor& in, int64_t diagonal);
+
+}  // namespace ember

@@ -1,0 +1,317 @@
+// Factory functions: empty, zeros, ones, full, arange, linspace, eye,
+// *_like, random tensors, tensor(...) from values, from_blob.
+#include <cmath>
+#include <cstring>
+
+#include "ops/kernels_api.h"
+#include "ops/ops_common.h"
+
+namespace ember {
+
+using detail::make_tensor;
+
+namespace {
+Tensor finish(Tensor t, const TensorOptions& o) {
+  if (o.requires_grad()) t.requires_grad_(true);
+  return t;
+}
+void check_sizes(IntArrayRef size, const char* op) {
+  detail::checked_numel(size, op);
+  EMBER_CHECK(size.size() <= 64, op, ": tensors may have at most 64 dims, got ", size.size());
+}
+}  // namespace
+
+Tensor empty(IntArrayRef size, const TensorOptions& o) {
+  check_sizes(size, "empty");
+  return finish(make_tensor(size, o.dtype(), o.device()), o);
+}
+Tensor empty_strided(IntArrayRef size, IntArrayRef stride, const TensorOptions& o) {
+  EMBER_CHECK(size.size() == stride.size(), "empty_strided: mismatch in length of strides and shape");
+  int64_t extent = 1;
+  for (size_t i = 0; i < size.size(); ++i) {
+    EMBER_CHECK(size[i] >= 0 && stride[i] >= 0, "empty_strided: negative size or stride");
+    if (size[i] == 0) extent = 0;
+  }
+  if (extent != 0)
+    for (size_t i = 0; i < size.size(); ++i) extent += (size[i] - 1) * stride[i];
+  Tensor t = make_tensor({extent}, o.dtype(), o.device());
+  t.unsafe_impl()->set_geometry(size, stride, 0);
+  return finish(t, o);
+}
+Tensor full(IntArrayRef size, const Scalar& value, const TensorOptions& o) {
+  check_sizes(size, "full");
+  ScalarType t = o.dtype_opt() ? *o.dtype_opt() : value.type();
+  Tensor out = make_tensor(size, t, o.device());
+  out.fill_(value);
+  return finish(out, o);
+}
+Tensor zeros(IntArrayRef size, const TensorOptions& o) { return full(size, 0, o.dtype(o.dtype())); }
+Tensor ones(IntArrayRef size, const TensorOptions& o) { return full(size, 1, o.dtype(o.dtype())); }
+
+namespace {
+TensorOptions like(const Tensor& t, const TensorOptions& o) {
+  TensorOptions r = TensorOptions().dtype(o.dtype_opt().value_or(t.dtype()));
+  r = r.device(o.device().is_cpu() && !t.device().is_cpu() ? t.device() : o.device());
+  return r.requires_grad(o.requires_grad());
+}
+}  // namespace
+Tensor empty_like(const Tensor& t, const TensorOptions& o) {
+  TensorOptions lo = like(t, o);
+  // keep the layout of a dense non-contiguous input (torch's preserve_format)
+  if (!t.is_contiguous() && t.dim() > 1) {
+    int64_t nd = t.dim();
+    std::vector<int64_t> perm(nd);
+    for (int64_t i = 0; i < nd; ++i) perm[i] = i;
+    std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t b) { return t.stride(a) > t.stride(b); });
+    // dense and non-overlapping?
+    int64_t expect = 1;
+    bool dense = true;
+    for (int64_t i = nd - 1; i >= 0; --i) {
+      if (t.size(perm[i]) == 1) continue;
+      if (t.stride(perm[i]) != expect) dense = false;
+      expect *= t.size(perm[i]);
+    }
+    if (dense) {
+      Shape strides(nd);
+      int64_t s = 1;
+      for (int64_t i = nd - 1; i >= 0; --i) {
+        strides[perm[i]] = s;
+        s *= std::max<int64_t>(t.size(perm[i]), 1);
+      }
+      return empty_strided(t.sizes(), strides, lo);
+    }
+  }
+  return empty(t.sizes(), lo);
+}
+Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return empty_like(t, o).fill_(0); }
+Tensor ones_like(const Tensor& t, const TensorOptions& o) { return empty_like(t, o).fill_(1); }
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) { return empty_like(t, o).fill_(v); }
+Tensor rand_like(const Tensor& t, const TensorOptions& o) { return rand(t.sizes(), like(t, o)); }
+Tensor randn_like(const Tensor& t, const TensorOptions& o) { return randn(t.sizes(), like(t, o)); }
+
+Tensor arange(const Scalar& end, const TensorOptions& o) { return arange(0, end, 1, o); }
+Tensor arange(const Scalar& start, const Scalar& end, const TensorOptions& o) { return arange(start, end, 1, o); }
+Tensor arange(const Scalar& start, const Scalar& end, const Scalar& step, const TensorOptions& o) {
+  double s = start.to_double(), e = end.to_double(), st = step.to_double();
+  EMBER_CHECK(st != 0, "arange: step must be nonzero");
+  EMBER_CHECK(std::isfinite(s) && std::isfinite(e), "arange: unsupported range: ", s, " -> ", e);
+  EMBER_CHECK((st > 0 && e >= s) || (st < 0 && e <= s), "arange: upper bound and larger bound inconsistent with step sign");
+  bool all_int = !start.is_floating_point() && !end.is_floating_point() && !step.is_floating_point();
+  ScalarType t = o.dtype_opt().value_or(all_int ? kInt64 : get_default_dtype());
+  double nd = std::ceil((e - s) / st);
+  EMBER_CHECK(nd >= 0 && nd < 9.0e15, "arange: invalid number of elements ", nd);
+  int64_t n = int64_t(nd);
+  Tensor out = make_tensor({n}, t, Device(kCPU));
+  dispatch_types<AllTypes>(t, "arange", [&](auto tag) {
+    using T = EMBER_TYPE(tag);
+    T* p = static_cast<T*>(out.data_ptr());
+    if (all_int) {
+      int64_t a = start.to_long(), b = step.to_long();
+      for (int64_t i = 0; i < n; ++i) p[i] = T(a + i * b);
+    } else {
+      for (int64_t i = 0; i < n; ++i) p[i] = T(s + double(i) * st);
+    }
+  });
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+
+Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const TensorOptions& o) {
+  EMBER_CHECK(steps >= 0, "linspace: number of steps must be non-negative");
+  ScalarType t = o.dtype();
+  Tensor out = make_tensor({steps}, kFloat64, Device(kCPU));
+  double a = start.to_double(), b = end.to_double();
+  double* p = static_cast<double*>(out.data_ptr());
+  double step = steps > 1 ? (b - a) / double(steps - 1) : 0;
+  // fill from both ends, as torch, so the last value is exactly `end`
+  int64_t half = steps / 2;
+  for (int64_t i = 0; i < steps; ++i) p[i] = i < half ? a + step * double(i) : b - step * double(steps - 1 - i);
+  out = out.to(t);
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+
+Tensor eye(int64_t n, const TensorOptions& o) { return eye(n, n, o); }
+Tensor eye(int64_t n, int64_t m, const TensorOptions& o) {
+  EMBER_CHECK(n >= 0 && m >= 0, "eye: n and m must be non-negative, got ", n, ", ", m);
+  Tensor out = zeros({n, m}, o.dtype(o.dtype()).requires_grad(false));
+  if (n > 0 && m > 0) out.diagonal().fill_(1);
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+
+// ---------------- random ----------------
+Tensor rand(IntArrayRef size, Generator& gen, const TensorOptions& o) {
+  check_sizes(size, "rand");
+  EMBER_CHECK_TYPE(is_floating_point(o.dtype()), "rand: \"check_uniform_bounds\" not implemented for '", o.dtype(), "'");
+  Tensor out = make_tensor(size, o.dtype(), Device(kCPU));
+  detail::kernel<RandomFn>(OpId::uniform, Device(kCPU))(out, gen, 0.0, 1.0);
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+Tensor rand(IntArrayRef size, const TensorOptions& o) { return rand(size, default_generator(), o); }
+Tensor randn(IntArrayRef size, Generator& gen, const TensorOptions& o) {
+  check_sizes(size, "randn");
+  EMBER_CHECK_TYPE(is_floating_point(o.dtype()), "randn: \"normal_kernel_cpu\" not implemented for '", o.dtype(), "'");
+  Tensor out = make_tensor(size, o.dtype(), Device(kCPU));
+  detail::kernel<RandomFn>(OpId::normal, Device(kCPU))(out, gen, 0.0, 1.0);
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+Tensor randn(IntArrayRef size, const TensorOptions& o) { return randn(size, default_generator(), o); }
+Tensor normal(double mean, double std, IntArrayRef size, const TensorOptions& o) {
+  EMBER_CHECK(std >= 0, "normal expects std >= 0.0, but found std ", std);
+  return randn(size, o) * std + mean;
+}
+Tensor randint(int64_t low, int64_t high, IntArrayRef size, Generator& gen, const TensorOptions& o) {
+  check_sizes(size, "randint");
+  EMBER_CHECK(high > low, "random_ expects 'from' to be less than 'to', but got from=", low, " >= to=", high);
+  ScalarType t = o.dtype_opt().value_or(kInt64);
+  Tensor out = make_tensor(size, t, Device(kCPU));
+  detail::kernel<RandomFn>(OpId::randint, Device(kCPU))(out, gen, double(low), double(high));
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+Tensor randint(int64_t low, int64_t high, IntArrayRef size, const TensorOptions& o) {
+  return randint(low, high, size, default_generator(), o);
+}
+Tensor randint(int64_t high, IntArrayRef size, const TensorOptions& o) { return randint(0, high, size, o); }
+Tensor randperm(int64_t n, Generator& gen, const TensorOptions& o) {
+  EMBER_CHECK(n >= 0, "randperm: n must be non-negative, got ", n);
+  Tensor keys = make_tensor({n}, kInt64, Device(kCPU));
+  Tensor out = arange(n, TensorOptions().dtype(kInt64));
+  if (n > 1) {
+    // Fisher-Yates driven by the generator's stream
+    Tensor r = randint(0, int64_t(1) << 62, {n}, gen, TensorOptions().dtype(kInt64));
+    int64_t* p = out.data_ptr<int64_t>();
+    const int64_t* rr = r.data_ptr<int64_t>();
+    for (int64_t i = n - 1; i > 0; --i) std::swap(p[i], p[rr[i] % (i + 1)]);
+  }
+  (void)keys;
+  out = out.to(o.dtype_opt().value_or(kInt64));
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+Tensor randperm(int64_t n, const TensorOptions& o) { return randperm(n, default_generator(), o); }
+
+Tensor bernoulli(const Tensor& input, Generator& gen) {
+  NoGradGuard ng;
+  Tensor p = input.to(kFloat64).contiguous();
+  {
+    bool bad = logical_or(p < 0, p > 1).any().item<bool>();
+    EMBER_CHECK(!bad, "bernoulli: all elements of input should be between 0 and 1");
+  }
+  Tensor out = make_tensor(input.sizes(), input.dtype(), Device(kCPU));
+  detail::kernel<BernoulliFn>(OpId::bernoulli, Device(kCPU))(out, p.cpu(), gen);
+  return input.is_cpu() ? out : out.to(input.device());
+}
+Tensor bernoulli(const Tensor& input) { return bernoulli(input, default_generator()); }
+Tensor bernoulli(const Tensor& input, double p) {
+  EMBER_CHECK(p >= 0 && p <= 1, "bernoulli: p must be in [0, 1], got ", p);
+  return bernoulli(full_like(input, p, TensorOptions().dtype(kFloat64))).to(input.dtype());
+}
+
+Tensor& normal_(Tensor& t, double mean, double std, Generator& gen) {
+  EMBER_CHECK(std >= 0, "normal_ expects std >= 0.0, but found std ", std);
+  detail::check_inplace(t, "normal_");
+  Tensor tmp = randn(t.sizes(), gen, TensorOptions().dtype(t.dtype()));
+  NoGradGuard ng;
+  if (mean != 0 || std != 1) tmp = tmp * std + mean;
+  t.copy_(tmp);
+  return t;
+}
+Tensor& uniform_(Tensor& t, double from, double to, Generator& gen) {
+  EMBER_CHECK(from <= to, "uniform_ expects to return a [from, to) range, but found from=", from, " > to=", to);
+  detail::check_inplace(t, "uniform_");
+  Tensor tmp = make_tensor(t.sizes(), t.dtype(), Device(kCPU));
+  detail::kernel<RandomFn>(OpId::uniform, Device(kCPU))(tmp, gen, from, to);
+  NoGradGuard ng;
+  t.copy_(tmp);
+  return t;
+}
+Tensor& Tensor::normal_(double mean, double std) { return ember::normal_(*this, mean, std, default_generator()); }
+Tensor& Tensor::uniform_(double from, double to) { return ember::uniform_(*this, from, to, default_generator()); }
+Tensor& Tensor::bernoulli_(double p) {
+  Tensor r = ember::bernoulli(*this, p);
+  NoGradGuard ng;
+  copy_(r);
+  return *this;
+}
+
+// ---------------- from values ----------------
+namespace {
+template <typename T>
+Tensor from_values(const T* data, int64_t n, ScalarType natural, const TensorOptions& o) {
+  Tensor out = make_tensor({n}, CppTypeToScalarType<T>::value, Device(kCPU));
+  if (n) std::memcpy(out.data_ptr(), data, sizeof(T) * size_t(n));
+  ScalarType t = o.dtype_opt().value_or(natural);
+  if (t != out.dtype()) out = out.to(t);
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+}  // namespace
+Tensor tensor(std::initializer_list<double> v, const TensorOptions& o) {
+  return from_values(v.begin(), int64_t(v.size()), get_default_dtype(), o);
+}
+Tensor tensor(std::initializer_list<float> v, const TensorOptions& o) {
+  return from_values(v.begin(), int64_t(v.size()), get_default_dtype(), o);
+}
+Tensor tensor(std::initializer_list<int> v, const TensorOptions& o) {
+  std::vector<int64_t> w(v.begin(), v.end());
+  return from_values(w.data(), int64_t(w.size()), kInt64, o);
+}
+Tensor tensor(std::initializer_list<int64_t> v, const TensorOptions& o) {
+  return from_values(v.begin(), int64_t(v.size()), kInt64, o);
+}
+Tensor tensor(std::initializer_list<bool> v, const TensorOptions& o) {
+  std::vector<uint8_t> w(v.begin(), v.end());
+  Tensor t = from_values(w.data(), int64_t(w.size()), kBool, o.dtype(o.dtype_opt().value_or(kBool)));
+  return t;
+}
+Tensor tensor(std::initializer_list<std::initializer_list<double>> rows, const TensorOptions& o) {
+  int64_t r = int64_t(rows.size()), c = r ? int64_t(rows.begin()->size()) : 0;
+  std::vector<double> flat;
+  for (auto& row : rows) {
+    EMBER_CHECK_VALUE(int64_t(row.size()) == c, "tensor: expected sequence of length ", c, " at dim 1 (got ",
+                      row.size(), ")");
+    flat.insert(flat.end(), row.begin(), row.end());
+  }
+  return from_values(flat.data(), int64_t(flat.size()), get_default_dtype(), o).view({r, c});
+}
+Tensor tensor(const std::vector<double>& v, const TensorOptions& o) {
+  return from_values(v.data(), int64_t(v.size()), get_default_dtype(), o);
+}
+Tensor tensor(const std::vector<float>& v, const TensorOptions& o) {
+  return from_values(v.data(), int64_t(v.size()), get_default_dtype(), o);
+}
+Tensor tensor(const std::vector<int64_t>& v, const TensorOptions& o) {
+  return from_values(v.data(), int64_t(v.size()), kInt64, o);
+}
+Tensor tensor(const Scalar& s, const TensorOptions& o) {
+  return finish(detail::scalar_tensor(s, o.dtype_opt().value_or(s.type()), o.device()), o);
+}
+
+Tensor from_blob_copy(const void* data, IntArrayRef size, ScalarType dtype) {
+  Tensor out = make_tensor(size, dtype, Device(kCPU));
+  if (out.nbytes()) std::memcpy(out.data_ptr(), data, out.nbytes());
+  return out;
+}
+Tensor from_blob(void* data, IntArrayRef size, IntArrayRef strides, std::function<void(void*)> deleter,
+                 const TensorOptions& o) {
+  EMBER_CHECK(size.size() == strides.size(), "from_blob: sizes and strides differ in length");
+  int64_t extent = 1;
+  for (size_t i = 0; i < size.size(); ++i) extent += (size[i] - 1) * strides[i];
+  auto storage = std::make_shared<Storage>(data, size_t(extent) * itemsize(o.dtype()), o.device(), std::move(deleter));
+  return finish(Tensor(std::make_shared<TensorImpl>(storage, size, strides, 0, o.dtype())), o);
+}
+Tensor from_blob(void* data, IntArrayRef size, const TensorOptions& o) {
+  return from_blob(data, size, detail::contiguous_strides(size), nullptr, o);
+}
+
+int get_num_threads() { return cpu_threads::get(); }
+void set_num_threads(int n) {
+  EMBER_CHECK_VALUE(n > 0, "set_num_threads: expected a positive number of threads, got ", n);
+  cpu_threads::set(n);
+}
+
+}  // namespace ember
