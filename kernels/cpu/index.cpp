@@ -2,6 +2,7 @@
 // index_add, masked_select, nonzero, tril and triu. Every index is checked
 // against its bound before anything is read or written, so a bad index
 // raises ember::IndexError and leaves the output untouched.
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -125,14 +126,39 @@ void index_select_kernel(const Tensor& out, const Tensor& in, int64_t dim, const
   std::vector<int64_t> idx = read_indices(index, in.size(dim), dim, "index_select");
   if (out.numel() == 0) return;
   std::vector<int64_t> sizes(out.sizes().begin(), out.sizes().end());
-  std::vector<int64_t> in_s = byte_strides(in);
+  std::vector<int64_t> out_s = byte_strides(out), in_s = byte_strides(in);
   int64_t in_dim_stride = in_s[size_t(dim)];
   in_s[size_t(dim)] = 0;
   char* po = static_cast<char*>(out.data_ptr());
   const char* pi = static_cast<const char*>(in.data_ptr());
-  size_t es = out.element_size();
-  for_each<2>(sizes, {byte_strides(out), in_s}, true, [&](const std::array<int64_t, 2>& off, const int64_t* c) {
-    copy_elem(po + off[0], pi + off[1] + idx[size_t(c[dim])] * in_dim_stride, es);
+  const int64_t es = int64_t(out.element_size());
+  const int64_t last = int64_t(sizes.size()) - 1;
+  if (dim != last) {
+    // rows: the last dim is copied as one run (memcpy when contiguous)
+    const int64_t n = sizes.back(), os = out_s.back(), is = in_s.back();
+    sizes.pop_back(), out_s.pop_back(), in_s.pop_back();
+    const bool dense = os == es && is == es;
+    int64_t rows = numel_of(sizes);
+    auto row = [&](const std::array<int64_t, 2>& off, const int64_t* c) {
+      char* d = po + off[0];
+      const char* src = pi + off[1] + idx[size_t(c[dim])] * in_dim_stride;
+      if (dense) {
+        std::memcpy(d, src, size_t(n * es));
+      } else {
+        for (int64_t j = 0; j < n; ++j) copy_elem(d + j * os, src + j * is, size_t(es));
+      }
+    };
+    std::array<std::vector<int64_t>, 2> strides{out_s, in_s};
+    if (rows * n < kGrainSize) {
+      nd_loop<2>(sizes, strides, 0, rows, row);
+    } else {
+      int64_t grain = std::max<int64_t>(1, kGrainSize / std::max<int64_t>(n, 1));
+      parallel_for(0, rows, grain, [&](int64_t b, int64_t e) { nd_loop<2>(sizes, strides, b, e, row); });
+    }
+    return;
+  }
+  for_each<2>(sizes, {out_s, in_s}, true, [&](const std::array<int64_t, 2>& off, const int64_t* c) {
+    copy_elem(po + off[0], pi + off[1] + idx[size_t(c[dim])] * in_dim_stride, size_t(es));
   });
 }
 
@@ -217,9 +243,7 @@ void index_add_kernel(const Tensor& self, int64_t dim, const Tensor& index, cons
   dispatch_types<AllTypes>(self.dtype(), "index_add", [&](auto tag) {
     using T = EMBER_TYPE(tag);
     using M = opmath_t<T>;
-    for_each<2>(sizes, strides, false, [&](const std::array<int64_t, 2>& off, const int64_t* c) {
-      T* d = reinterpret_cast<T*>(ps + off[0] + idx[size_t(c[dim])] * self_dim_stride);
-      const T* s = reinterpret_cast<const T*>(pr + off[1]);
+    auto add = [alpha](T* d, const T* s) {
       if constexpr (std::is_same<T, bool>::value) {
         *d = *d || (*s && alpha != 0);
       } else if constexpr (std::is_integral<T>::value) {
@@ -227,6 +251,25 @@ void index_add_kernel(const Tensor& self, int64_t dim, const Tensor& index, cons
       } else {
         *d = static_cast<T>(static_cast<M>(*d) + static_cast<M>(alpha) * static_cast<M>(*s));
       }
+    };
+    const int64_t last = int64_t(sizes.size()) - 1;
+    if (dim != last) {
+      // rows: the last dim as one strided run
+      auto sz = sizes;
+      auto st = strides;
+      const int64_t n = sz.back(), ds = st[0].back(), ss = st[1].back();
+      sz.pop_back(), st[0].pop_back(), st[1].pop_back();
+      nd_loop<2>(sz, st, 0, numel_of(sz), [&](const std::array<int64_t, 2>& off, const int64_t* c) {
+        char* d = ps + off[0] + idx[size_t(c[dim])] * self_dim_stride;
+        const char* s = pr + off[1];
+        for (int64_t j = 0; j < n; ++j)
+          add(reinterpret_cast<T*>(d + j * ds), reinterpret_cast<const T*>(s + j * ss));
+      });
+      return;
+    }
+    for_each<2>(sizes, strides, false, [&](const std::array<int64_t, 2>& off, const int64_t* c) {
+      add(reinterpret_cast<T*>(ps + off[0] + idx[size_t(c[dim])] * self_dim_stride),
+          reinterpret_cast<const T*>(pr + off[1]));
     });
   });
 }

@@ -51,3 +51,13 @@ int device_count() {
 }
 }  // namespace cuda
 }  // namespace ember
+
+#include "dispatch/dtype_switch.h"
+
+namespace ember {
+namespace detail {
+void throw_bad_dtype(ScalarType t, const char* op, const char* kinds) {
+  throw TypeError(str(op, ": not implemented for '", dtype_name(t), "' (supports ", kinds, ")"));
+}
+}  // namespace detail
+}  // namespace ember

@@ -373,23 +373,26 @@ Tensor& inplace(Tensor& self, const char* name, bool others_require_grad, const 
 #define EMBER_INPLACE_T(method, spec_expr, call)                                                 \
   Tensor& Tensor::method(const Tensor& other) {                                                   \
     return detail::inplace(*this, #method, other.requires_grad(), spec_expr, {*this, other},      \
-                           [&](const Tensor& s) { return call; });                                \
+                           [&](const Tensor& s) {                                                 \
+                             const Tensor& other_ = other.is_same(*this) ? s : other;             \
+                             return call;                                                         \
+                           });                                                                    \
   }
 #define EMBER_INPLACE_S(method, spec_expr, call)                                                 \
   Tensor& Tensor::method(const Scalar& other) {                                                   \
     return detail::inplace(*this, #method, false, spec_expr, {*this, other},                      \
                            [&](const Tensor& s) { return call; });                                \
   }
-EMBER_INPLACE_T(mul_, (Spec{OpId::mul, "mul_"}), ember::mul(s, other))
+EMBER_INPLACE_T(mul_, (Spec{OpId::mul, "mul_"}), ember::mul(s, other_))
 EMBER_INPLACE_S(mul_, (Spec{OpId::mul, "mul_"}), ember::mul(s, other))
-EMBER_INPLACE_T(div_, (Spec{OpId::div, "div_", Promote::Float}), ember::div(s, other))
+EMBER_INPLACE_T(div_, (Spec{OpId::div, "div_", Promote::Float}), ember::div(s, other_))
 EMBER_INPLACE_S(div_, (Spec{OpId::div, "div_", Promote::Float}), ember::div(s, other))
 #undef EMBER_INPLACE_T
 #undef EMBER_INPLACE_S
 
 Tensor& Tensor::add_(const Tensor& other, const Scalar& alpha) {
   return detail::inplace(*this, "add_", other.requires_grad(), with_alpha(OpId::add, "add_", alpha), {*this, other},
-                         [&](const Tensor& s) { return ember::add(s, other, alpha); });
+                         [&](const Tensor& s) { return ember::add(s, other.is_same(*this) ? s : other, alpha); });
 }
 Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) {
   return detail::inplace(*this, "add_", false, with_alpha(OpId::add, "add_", alpha), {*this, other},
@@ -397,7 +400,7 @@ Tensor& Tensor::add_(const Scalar& other, const Scalar& alpha) {
 }
 Tensor& Tensor::sub_(const Tensor& other, const Scalar& alpha) {
   return detail::inplace(*this, "sub_", other.requires_grad(), with_alpha(OpId::sub, "sub_", alpha), {*this, other},
-                         [&](const Tensor& s) { return ember::sub(s, other, alpha); });
+                         [&](const Tensor& s) { return ember::sub(s, other.is_same(*this) ? s : other, alpha); });
 }
 Tensor& Tensor::sub_(const Scalar& other, const Scalar& alpha) {
   return detail::inplace(*this, "sub_", false, with_alpha(OpId::sub, "sub_", alpha), {*this, other},

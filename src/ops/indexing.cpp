@@ -263,6 +263,7 @@ namespace {
 struct Plan {
   std::vector<int64_t> dims;  // indexed dims of self, ascending
   Tensor off;                 // int64 [S] storage offsets (relative)
+  Tensor single;              // the wrapped index when one 1-D index is used
   Shape S;                    // broadcast index shape
   bool adjacent = true;
   int64_t span = 1;
@@ -329,6 +330,7 @@ Plan make_plan(const Tensor& self, const OptTensors& indices, const char* op) {
     EMBER_CHECK_INDEX(bad_values.numel() == 0, "index ", bad_values.numel() ? bad_values.reshape({-1}).select(0, 0).item<int64_t>() : 0,
                       " is out of bounds for dimension ", dim, " with size ", n);
     t = where(lt(t, 0), add(t, n), t);
+    if (idx.size() == 1 && t.dim() == 1) p.single = t;
     Tensor term = mul(t, Scalar(self.stride(dim)));
     off = off.defined() ? add(off, term) : term;
     if (n > 0) p.span += (n - 1) * self.stride(dim);
@@ -437,7 +439,10 @@ Tensor index(const Tensor& input, const OptTensors& indices) {
   if (!has_tensor(indices)) return input;
   Plan p = make_plan(input, indices, "index");
   Tensor out = detail::make_tensor(p.result, input.dtype(), input.device());
-  if (out.numel() > 0) {
+  if (p.single.defined()) {
+    // one 1-D index: exactly index_select along that dim
+    detail::kernel<IndexSelectFn>(OpId::index_select, input.device())(out, input, p.dims[0], p.single);
+  } else if (out.numel() > 0) {
     Views v = make_views(input, p);
     detail::kernel<GatherFn>(OpId::gather, input.device())(result_view(out, p), v.V, 0, v.G);
   }

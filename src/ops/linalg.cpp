@@ -480,9 +480,9 @@ Tensor einsum(const std::string& equation, const tensor_list& operands) {
         else rest.push_back(p);
       } else {
         if (in_a && in_b) contr.push_back(p);
-        else if (in_a) sum_a.push_back(p);
-        else if (in_b) sum_b.push_back(p);
-        rest.push_back(p);
+        else if (in_a) sum_a.push_back(p), rest.push_back(p);
+        else if (in_b) sum_b.push_back(p), rest.push_back(p);
+        else rest.push_back(p);
       }
     }
     Tensor a = sum_dims(acc, sum_a);
@@ -499,9 +499,9 @@ Tensor einsum(const std::string& equation, const tensor_list& operands) {
     pb.insert(pb.end(), contr.begin(), contr.end());
     pb.insert(pb.end(), right.begin(), right.end());
     // the size-1 dims go last; they do not change the reshape
-    for (int64_t p : rest) pa.push_back(p), pb.push_back(p);
     for (int64_t p : right) pa.push_back(p);
     for (int64_t p : left) pb.push_back(p);
+    for (int64_t p : rest) pa.push_back(p), pb.push_back(p);
     Tensor a3 = permute(a, pa).reshape({nb, m, kk});
     Tensor b3 = permute(b, pb).reshape({nb, kk, n});
     Tensor r = bmm(a3, b3);
@@ -509,6 +509,7 @@ Tensor einsum(const std::string& equation, const tensor_list& operands) {
     std::vector<int64_t> ro(batch);
     ro.insert(ro.end(), left.begin(), left.end());
     ro.insert(ro.end(), right.begin(), right.end());
+    ro.insert(ro.end(), contr.begin(), contr.end());
     ro.insert(ro.end(), rest.begin(), rest.end());
     Shape rshape;
     for (int64_t p : ro) {
@@ -534,5 +535,12 @@ Tensor einsum(const std::string& equation, const tensor_list& operands) {
   for (size_t q = 0; q < out_labels.size(); ++q) out_shape.push_back(acc.size(int64_t(q)));
   return acc.reshape(out_shape);
 }
+
+// ---------------------------------------------------------------- methods
+
+Tensor Tensor::matmul(const Tensor& other) const { return ember::matmul(*this, other); }
+Tensor Tensor::mm(const Tensor& mat2) const { return ember::mm(*this, mat2); }
+Tensor Tensor::bmm(const Tensor& mat2) const { return ember::bmm(*this, mat2); }
+Tensor Tensor::dot(const Tensor& other) const { return ember::dot(*this, other); }
 
 }  // namespace ember

@@ -110,7 +110,8 @@ TEST(Indexing, BoolMaskIndex) {
   Tensor y = ar(24, {2, 3, 4});
   EXPECT_CLOSE(y[y > 15.0], t64({16, 17, 18, 19, 20, 21, 22, 23}, {8}));
   EXPECT_EQ(shape_of(y.index({Slice(), tensor({true, false, true})})), (std::vector<int64_t>{2, 2, 4}));
-  EXPECT_THROW_MSG(y[tensor({true, false})], IndexError, "The shape of the mask [2] at index 0 does not match");
+  EXPECT_THROW_MSG(zeros({3, 4})[tensor({true, false})], IndexError,
+                   "The shape of the mask [2] at index 0 does not match the shape of the indexed tensor [3, 4]");
   EXPECT_EQ(shape_of(y.index({true})), (std::vector<int64_t>{1, 2, 3, 4}));
   EXPECT_EQ(shape_of(y.index({false})), (std::vector<int64_t>{0, 2, 3, 4}));
 }
@@ -217,7 +218,22 @@ TEST(Indexing, IndexSelectGatherGradcheck) {
   EXPECT_TRUE(autograd::gradcheck(ft, {rand_input({3, 4}, 2)}));
   auto g = [](const tensor_list& in) { return gather(in[0], 0, tensor({2, 0, 2, 1, 1, 1}).reshape({2, 3})); };
   EXPECT_TRUE(autograd::gradcheck(g, {rand_input({3, 3}, 3)}));
+}
+
+TEST(Indexing, GatherGradgradcheck) {
+  auto g = [](const tensor_list& in) { return gather(in[0], 0, tensor({2, 0, 2, 1, 1, 1}).reshape({2, 3})); };
   EXPECT_TRUE(autograd::gradgradcheck(g, {rand_input({3, 3}, 4)}));
+}
+
+TEST(Indexing, EmptyAndZeroSized) {
+  Tensor x = ar(6, {2, 3});
+  EXPECT_EQ(shape_of(index_select(x, 0, empty({0}, kInt64))), (std::vector<int64_t>{0, 3}));
+  EXPECT_EQ(shape_of(x[empty({0}, kInt64)]), (std::vector<int64_t>{0, 3}));
+  EXPECT_EQ(shape_of(masked_select(x, zeros({2, 3}, kBool))), (std::vector<int64_t>{0}));
+  EXPECT_EQ(shape_of(gather(x, 1, empty({2, 0}, kInt64))), (std::vector<int64_t>{2, 0}));
+  Tensor y = x.clone();
+  index_put_(y, {empty({0}, kInt64)}, tensor(1.0, kFloat64));
+  EXPECT_CLOSE(y, x);
 }
 
 TEST(Indexing, ScatterIndexAddGradcheck) {

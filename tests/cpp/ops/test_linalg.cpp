@@ -73,6 +73,15 @@ TEST(Linalg, MmIntegerAndHalf) {
   EXPECT_CLOSE(rb, tensor({58.0, 64.0, 139.0, 154.0}).reshape({2, 2}).to(kBFloat16));
 }
 
+TEST(Linalg, ZeroSizedProducts) {
+  EXPECT_CLOSE(mm(zeros({2, 0}, kFloat64), zeros({0, 3}, kFloat64)), zeros({2, 3}, kFloat64));
+  EXPECT_EQ(mm(zeros({0, 4}), zeros({4, 3})).sizes().vec(), (std::vector<int64_t>{0, 3}));
+  EXPECT_EQ(matmul(zeros({2, 0, 4}), zeros({4, 3})).sizes().vec(), (std::vector<int64_t>{2, 0, 3}));
+  EXPECT_EQ(bmm(zeros({0, 2, 4}), zeros({0, 4, 3})).sizes().vec(), (std::vector<int64_t>{0, 2, 3}));
+  EXPECT_CLOSE(addmm(ones({3}, kFloat64), zeros({2, 0}, kFloat64), zeros({0, 3}, kFloat64), 2, 1),
+               full({2, 3}, 2.0, kFloat64));
+}
+
 TEST(Linalg, LargeGemmThreadedMatchesNaive) {
   Generator g(3);
   Tensor a = randn({3, 130, 140}, g, kFloat64), b = randn({3, 140, 150}, g, kFloat64);
