@@ -7,7 +7,10 @@
 namespace ember {
 namespace indexing {
 
-struct NoneType {};
+struct NoneType {
+  // lets Slice(1, None) read as in libtorch
+  constexpr operator std::optional<int64_t>() const { return std::nullopt; }
+};
 struct EllipsisType {};
 /// `None` inserts a dim of size 1; `Ellipsis` stands for the dims not named.
 constexpr NoneType None{};

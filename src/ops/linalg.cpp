@@ -20,6 +20,9 @@ Tensor as_batch(const Tensor& t) {
   return detail::make_view(t, {1, t.size(0), t.size(1)}, {0, t.stride(0), t.stride(1)}, t.storage_offset());
 }
 
+// The same view without autograd history (kernel arguments).
+Tensor raw(const Tensor& t) { return detail::make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
+
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.dtype() == b.dtype(), op, ": expected both operands to have the same dtype, got ", a.dtype(),
               " and ", b.dtype());
@@ -84,7 +87,7 @@ Tensor bmm(const Tensor& input, const Tensor& mat2) {
               input.sizes(), " and ", mat2.sizes());
   check_contraction("bmm", input, mat2);
   Tensor out = detail::make_tensor({input.size(0), input.size(1), mat2.size(2)}, input.dtype(), input.device());
-  run_gemm(out, input, mat2, 0, 1);
+  run_gemm(out, raw(input), raw(mat2), 0, 1);
   // grad: [B, M, N]  input: [B, M, K]  mat2: [B, K, N]
   return autograd::record("bmm", {input, mat2}, out,
                           [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2)](
@@ -137,7 +140,7 @@ Tensor add_gemm(const char* op, const Tensor& input, const Tensor& m1, const Ten
     EMBER_CHECK(IntArrayRef(broadcast_shapes(input.sizes(), out_shape)).equals(out_shape), op, ": input of shape ",
                 input.sizes(), " cannot be broadcast to the product's shape ", IntArrayRef(out_shape));
   }
-  if (batched) run_gemm(out, m1, m2, beta, alpha);
+  if (batched) run_gemm(out, raw(m1), raw(m2), beta, alpha);
   else run_gemm(as_batch(out), as_batch(m1), as_batch(m2), beta, alpha);
   // grad: out's shape; the engine sums grad_input back to input's shape.
   return autograd::record(
