@@ -283,26 +283,70 @@ void check_inplace(const Tensor& self, const char* op) {
   auto* am = self.unsafe_impl()->autograd();
   EMBER_CHECK(!(am && am->requires_grad && !am->grad_fn), op,
               ": a leaf Variable that requires grad is being used in an in-place operation.");
-  EMBER_CHECK(!(am && am->view_base && am->view_base->requires_grad() && !self.requires_grad()) || true, "");
 }
 
+// Note [In-place ops on views]
+// Writing into a view changes its base. The base's history becomes a
+// "copy slices" node: the gradient of the region the view covers flows to
+// the op's result, the rest to the base's old history. The view itself is
+// then an as_strided view of the base's new history.
 void rebase_history(Tensor& self, const Tensor& result, const char* op) {
   auto* am = self.unsafe_impl()->autograd();
-  if (am && am->view_base && am->view_base->requires_grad()) {
-    throw NotImplementedError(str(op, ": in-place operation on a view (shape ", self.sizes(),
-                                  ") of a tensor that requires grad is not supported yet; apply the op "
-                                  "out of place (e.g. y = x.clone(); y[...] = ...) instead"));
-  }
+  std::shared_ptr<TensorImpl> base_impl = am ? am->view_base : nullptr;
   {
     NoGradGuard ng;
     Tensor r = result.dtype() == self.dtype() ? result : result.to(self.dtype());
     self.copy_(r);
   }
+  if (!base_impl) {
+    auto& m = self.unsafe_impl()->autograd_mut();
+    auto* rm = result.unsafe_impl()->autograd();
+    m.grad_fn = rm ? rm->grad_fn : nullptr;
+    m.output_nr = rm ? rm->output_nr : 0;
+    return;
+  }
+  Tensor base(base_impl);
+  check_inplace(base, op);
+  Shape vsizes(self.sizes()), vstrides(self.strides()), bsizes(base.sizes()), bstrides(base.strides());
+  int64_t voff = self.storage_offset() - base.storage_offset();
+  // grad laid out like the base, so the view's geometry addresses it
+  auto like_base = [bsizes, bstrides](const Tensor& g) {
+    Tensor gb = empty_strided(bsizes, bstrides, TensorOptions().dtype(g.dtype()).device(g.device()));
+    NoGradGuard ng;
+    gb.copy_(g);
+    return gb;
+  };
+  auto region = [vsizes, vstrides, voff](const Tensor& gb) { return make_view(gb, vsizes, vstrides, voff); };
+  Tensor new_base = autograd::record(
+      "copy_slices", {base, result}, base.detach(),
+      [like_base, region](const Tensor& grad, const autograd::GradMask& m) {
+        Tensor gb = like_base(grad);
+        Tensor g_result = m[1] ? region(gb).clone() : Tensor();
+        if (m[0]) {
+          NoGradGuard ng;
+          region(gb).zero_();
+        }
+        return tensor_list{m[0] ? gb : Tensor(), g_result};
+      });
+  auto& bm = base_impl->autograd_mut();
+  auto* nm = new_base.unsafe_impl()->autograd();
+  bm.grad_fn = nm ? nm->grad_fn : nullptr;
+  bm.output_nr = 0;
+  // the view now reads its history from the base
+  Tensor v = autograd::record("as_strided", {base}, self.detach(),
+                              [bsizes, region, like_base](const Tensor& grad) {
+                                Tensor z = zeros(bsizes, grad.options());
+                                Tensor gz = like_base(z);
+                                {
+                                  NoGradGuard ng;
+                                  region(gz).copy_(grad);
+                                }
+                                return tensor_list{gz};
+                              });
   auto& m = self.unsafe_impl()->autograd_mut();
-  auto* rm = result.unsafe_impl()->autograd();
-  m.grad_fn = rm ? rm->grad_fn : nullptr;
-  m.output_nr = rm ? rm->output_nr : 0;
-  // saved copies of self's old value (now overwritten) must be refused
+  auto* vm = v.unsafe_impl()->autograd();
+  m.grad_fn = vm ? vm->grad_fn : nullptr;
+  m.output_nr = 0;
 }
 }  // namespace detail
 

@@ -16,7 +16,7 @@ namespace {
 
 // A view output remembers its base, so in-place ops on it can be caught.
 Tensor view_out(const Tensor& input, Tensor out) {
-  if (out.requires_grad()) {
+  if (is_grad_enabled()) {
     auto* in_meta = input.unsafe_impl()->autograd();
     out.unsafe_impl()->autograd_mut().view_base =
         in_meta && in_meta->view_base ? in_meta->view_base : input.impl_ptr();

@@ -138,3 +138,34 @@ TEST(Autograd, NonScalarBackwardNeedsGradient) {
   auto x = ones({2}, requires_grad());
   EXPECT_THROW_MSG((x * 2).backward(), RuntimeError, "scalar outputs");
 }
+
+TEST(Autograd, InPlaceOnViewFlowsToBase) {
+  auto w = tensor({1.0, 2.0}, requires_grad());
+  auto x = zeros({3});
+  x.slice(0, 0, 2).copy_(w * 2);
+  EXPECT_TRUE(x.requires_grad());
+  (x * tensor({1.0, 2.0, 3.0})).sum().backward();
+  EXPECT_CLOSE(w.grad(), tensor({2.0, 4.0}));
+
+  auto a = tensor({1.0, 2.0, 3.0}, requires_grad());
+  auto b = a * 1;
+  auto v = b.select(0, 1);
+  v.mul_(10);
+  EXPECT_CLOSE(b.detach(), tensor({1.0, 20.0, 3.0}));
+  (b * b).sum().backward();
+  EXPECT_CLOSE(a.grad(), tensor({2.0, 400.0, 6.0}));
+
+  auto leaf = ones({2}, requires_grad());
+  EXPECT_THROW_MSG(leaf.select(0, 0).add_(1), RuntimeError, "leaf Variable");
+}
+
+TEST(Autograd, InPlaceOnViewGradcheck) {
+  auto x = ember::testing::rand_input({3, 4}, 3);
+  auto y = ember::testing::rand_input({4}, 4);
+  auto f = [](const tensor_list& in) {
+    Tensor b = in[0] * 2;
+    b.select(0, 1).mul_(in[1]);
+    return b.exp();
+  };
+  EXPECT_TRUE(autograd::gradcheck(f, {x, y}));
+}
