@@ -46,7 +46,11 @@ constexpr ScalarType kFloat64 = ScalarType::Float64;
 constexpr ScalarType kDouble = ScalarType::Float64;
 
 /// Bytes per element.
-EMBER_API size_t itemsize(ScalarType t);
+inline size_t itemsize(ScalarType t) {
+  constexpr unsigned char sizes[] = {1, 1, 1, 2, 4, 8, 2, 2, 4, 8, 0};
+  unsigned i = unsigned(t);
+  return i < 11 ? sizes[i] : 0;
+}
 /// torch's name without the prefix: "float32", "int64", "bool".
 EMBER_API const char* dtype_name(ScalarType t);
 inline bool is_floating_point(ScalarType t) {

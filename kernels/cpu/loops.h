@@ -147,6 +147,16 @@ void run_tiled_2d(const ElementwiseArgs& a, const F& f) {
 template <typename Out, typename... Ins, typename F>
 void elementwise(const ElementwiseArgs& a, const F& f) {
   if (a.numel == 0) return;
+  if (a.ndim == 1 && a.numel <= kGrainSize) {  // small and flat: no index math
+    char* ptrs[kMaxElementwiseOperands];
+    int64_t strides[kMaxElementwiseOperands];
+    for (int k = 0; k < a.ntensors; ++k) {
+      ptrs[k] = a.data[k];
+      strides[k] = a.strides[k][0];
+    }
+    inner_loop<Out, Ins...>(ptrs, strides, a.numel, f, std::index_sequence_for<Ins...>{});
+    return;
+  }
   if (a.ndim == 2 && a.shape[0] >= 32 && a.shape[1] >= 32) {
     bool transposed = false;
     for (int k = 0; k < a.ntensors; ++k) {

@@ -2,7 +2,7 @@
 // ordered as the largest value (as torch): last ascending, first
 // descending. Each line is sorted on its own, lines in parallel.
 #include <algorithm>
-#include <numeric>
+#include <utility>
 #include <vector>
 
 #include "cpu/lines.h"
@@ -32,28 +32,27 @@ void sort_impl(const Tensor& values, const Tensor& indices, const Tensor& in, in
   int64_t* ix = indices.data_ptr<int64_t>();
   // a few comparisons per element and a log factor: a smaller grain
   parallel_for(0, li.count, line_grain(L, kGrainSize / 8), [&](int64_t b, int64_t e) {
-    std::vector<A> key(L);
-    std::vector<int64_t> perm(L);
+    // (key, index) pairs side by side: the comparisons read contiguous
+    // memory instead of chasing indices into the keys
+    std::vector<std::pair<A, int64_t>> kv(L);
     for (int64_t l = b; l < e; ++l) {
       const T* p = x + li.offset(l);
-      for (int64_t k = 0; k < L; ++k) key[k] = static_cast<A>(p[k * li.stride]);
-      std::iota(perm.begin(), perm.end(), int64_t(0));
+      for (int64_t k = 0; k < L; ++k) kv[k] = {static_cast<A>(p[k * li.stride]), k};
+      using KV = std::pair<A, int64_t>;
       if (descending) {
-        std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t c) {
-          const A ka = key[a], kc = key[c];
-          return (nan_(ka) && !nan_(kc)) || ka > kc;
+        std::stable_sort(kv.begin(), kv.end(), [](const KV& a, const KV& c) {
+          return (nan_(a.first) && !nan_(c.first)) || a.first > c.first;
         });
       } else {
-        std::stable_sort(perm.begin(), perm.end(), [&](int64_t a, int64_t c) {
-          const A ka = key[a], kc = key[c];
-          return (!nan_(ka) && nan_(kc)) || ka < kc;
+        std::stable_sort(kv.begin(), kv.end(), [](const KV& a, const KV& c) {
+          return (!nan_(a.first) && nan_(c.first)) || a.first < c.first;
         });
       }
       T* q = v + lv.offset(l);
       int64_t* qi = ix + lx.offset(l);
       for (int64_t k = 0; k < L; ++k) {
-        q[k * lv.stride] = p[perm[k] * li.stride];
-        qi[k * lx.stride] = perm[k];
+        q[k * lv.stride] = p[kv[k].second * li.stride];
+        qi[k * lx.stride] = kv[k].second;
       }
     }
   });

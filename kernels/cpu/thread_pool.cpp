@@ -137,8 +137,8 @@ void set_num_threads(int n) {
 
 bool in_parallel_region() { return t_in_parallel; }
 
-void parallel_for(int64_t begin, int64_t end, int64_t grain,
-                  const std::function<void(int64_t, int64_t)>& fn) {
+void parallel_for_impl(int64_t begin, int64_t end, int64_t grain,
+                       const std::function<void(int64_t, int64_t)>& fn) {
   int64_t n = end - begin;
   if (n <= 0) return;
   if (grain < 1) grain = 1;

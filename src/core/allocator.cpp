@@ -32,17 +32,26 @@ Cache& cache() {
 // Round large sizes up to 1/8 steps of their power of two, so reuse happens
 // across nearby sizes without wasting more than 12.5%.
 size_t round_size(size_t n) {
+  if (n <= 4096) return n;
   if (n < kCacheMin) return (n + kAlign - 1) / kAlign * kAlign;
   size_t p = 1;
   while (p * 2 <= n) p *= 2;
   size_t step = p / 8;
   return (n + step - 1) / step * step;
 }
+// Small blocks come from malloc's thread cache (16-byte aligned, enough for
+// our loops and Eigen's unaligned maps); large ones are 64-byte aligned.
+constexpr size_t kSmall = 4096;
 void* raw_alloc(size_t n) {
-  void* p = std::aligned_alloc(kAlign, n == 0 ? kAlign : n);
+  if (n <= kSmall) {
+    void* p = std::malloc(n == 0 ? 16 : n);
+    EMBER_CHECK(p != nullptr, "out of memory: could not allocate ", n, " bytes on cpu");
+    return p;
+  }
+  void* p = std::aligned_alloc(kAlign, n);
   if (!p) {
     cpu_empty_cache();
-    p = std::aligned_alloc(kAlign, n == 0 ? kAlign : n);
+    p = std::aligned_alloc(kAlign, n);
   }
   EMBER_CHECK(p != nullptr, "out of memory: could not allocate ", n, " bytes on cpu");
   return p;

@@ -6,16 +6,6 @@
 
 namespace ember {
 
-size_t itemsize(ScalarType t) {
-  switch (t) {
-    case kBool: case kUInt8: case kInt8: return 1;
-    case kInt16: case kFloat16: case kBFloat16: return 2;
-    case kInt32: case kFloat32: return 4;
-    case kInt64: case kFloat64: return 8;
-    default: throw ValueError("itemsize: undefined dtype");
-  }
-}
-
 const char* dtype_name(ScalarType t) {
   static const char* names[] = {"bool", "uint8", "int8", "int16", "int32", "int64",
                                 "float16", "bfloat16", "float32", "float64", "undefined"};

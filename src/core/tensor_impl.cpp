@@ -82,7 +82,7 @@ int64_t checked_numel(IntArrayRef sizes, const char* op) {
 Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
   int64_t n = checked_numel(sizes, "empty");
   size_t bytes;
-  EMBER_CHECK(!__builtin_mul_overflow(size_t(n), itemsize(dtype), &bytes),
+  EMBER_CHECK(!__builtin_mul_overflow(size_t(n), itemsize(dtype), &bytes) && bytes < (size_t(1) << 62),
               "empty: size ", sizes, " is too large");
   auto storage = std::make_shared<Storage>(bytes, device);
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), sizes, contiguous_strides(sizes), 0, dtype));

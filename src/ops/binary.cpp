@@ -27,6 +27,9 @@ void check_alpha(const char* op, ScalarType t, const Scalar& alpha) {
   EMBER_CHECK(!(t == kBool && !alpha.is_bool() && alpha.to_double() != 1 && alpha.to_double() != 0), op,
               ": boolean alpha only supported for Boolean results.");
 }
+void check_alpha(const char* op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
+  if (!alpha.is_integral() || alpha.to_long() != 1) check_alpha(op, result_type(a, b), alpha);
+}
 // Integer division by zero is an error, as in torch (and a crash in C++).
 void check_int_divisor(const char* op, ScalarType t, const Tensor& other) {
   if (!is_integral(t)) return;
@@ -40,8 +43,7 @@ void check_int_divisor(const char* op, ScalarType t, const Scalar& other) {
 
 // ---------------- add / sub ----------------
 Tensor add(const Tensor& input, const Tensor& other, const Scalar& alpha) {
-  ScalarType t = result_type(input, other);
-  check_alpha("add", t, alpha);
+  check_alpha("add", input, other, alpha);
   Tensor out = detail::elementwise(with_alpha(OpId::add, "add", alpha), {input, other});
   return record("add", {input, other}, out, [alpha](const Tensor& grad, const autograd::GradMask& m) {
     return tensor_list{grad, m[1] ? (alpha.to_double() == 1 ? grad : grad * alpha) : Tensor()};
@@ -56,7 +58,7 @@ Tensor sub(const Tensor& input, const Tensor& other, const Scalar& alpha) {
   EMBER_CHECK(!(input.dtype() == kBool && other.dtype() == kBool),
               "sub: subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
               "`logical_xor()` operator instead.");
-  check_alpha("sub", result_type(input, other), alpha);
+  check_alpha("sub", input, other, alpha);
   Tensor out = detail::elementwise(with_alpha(OpId::sub, "sub", alpha), {input, other});
   return record("sub", {input, other}, out, [alpha](const Tensor& grad, const autograd::GradMask& m) {
     return tensor_list{grad, m[1] ? -grad * alpha : Tensor()};

@@ -229,7 +229,65 @@ void launch_elementwise(OpId op, const char* name, Device device, const tensor_l
   kernel<ElementwiseFn>(op, device)(a);
 }
 
+namespace {
+bool is_bool_output(const EwSpec& spec) {
+  switch (spec.op) {
+    case OpId::logical_not: case OpId::isnan: case OpId::isinf: case OpId::isfinite: case OpId::logical_and:
+    case OpId::logical_or: case OpId::logical_xor: case OpId::isclose:
+      return true;
+    default:
+      return spec.promote == Promote::Bool;
+  }
+}
+
+// The common case, kept short: every operand a contiguous tensor of the
+// same shape, dtype and device, already in the compute dtype.
+bool try_fast_path(const EwSpec& spec, std::initializer_list<Operand> inputs, Tensor& result) {
+  const Tensor* first = inputs.begin()->tensor;
+  if (!first || !first->defined()) return false;
+  TensorImpl* f = first->unsafe_impl();
+  if (!f->is_contiguous()) return false;
+  for (const auto& o : inputs) {
+    if (!o.tensor || !o.tensor->defined()) return false;
+    TensorImpl* t = o.tensor->unsafe_impl();
+    if (t != f && (!t->is_contiguous() || t->dtype() != f->dtype() || t->device() != f->device() ||
+                   !t->sizes().equals(f->sizes())))
+      return false;
+  }
+  ScalarType ct = compute_type(spec, f->dtype());
+  if (ct != f->dtype()) return false;
+  ScalarType out_dtype = is_bool_output(spec) ? kBool : ct;
+  result = make_tensor(f->sizes(), out_dtype, f->device());
+  ElementwiseArgs a;
+  a.name = spec.name;
+  a.ndim = 1;
+  a.numel = f->numel();
+  a.shape[0] = a.numel;
+  a.ntensors = int(inputs.size()) + 1;
+  a.data[0] = static_cast<char*>(result.unsafe_impl()->data());
+  a.dtypes[0] = out_dtype;
+  a.strides[0][0] = int64_t(itemsize(out_dtype));
+  int k = 1;
+  for (const auto& o : inputs) {
+    a.data[k] = static_cast<char*>(o.tensor->unsafe_impl()->data());
+    a.dtypes[k] = ct;
+    a.strides[k][0] = int64_t(itemsize(ct));
+    ++k;
+  }
+  for (int i = 0; i < 3; ++i) {
+    a.params[i] = spec.params[i];
+    a.param_set[i] = spec.param_set[i];
+  }
+  if (a.numel > 0) kernel<ElementwiseFn>(spec.op, f->device())(a);
+  return true;
+}
+}  // namespace
+
 Tensor elementwise(const EwSpec& spec, std::initializer_list<Operand> inputs, Tensor* out) {
+  if (!out) {
+    Tensor result;
+    if (try_fast_path(spec, inputs, result)) return result;
+  }
   const int nin = int(inputs.size());
   // device and shape
   Device device(kCPU);
@@ -259,12 +317,7 @@ Tensor elementwise(const EwSpec& spec, std::initializer_list<Operand> inputs, Te
   }
   ScalarType promoted = result_type_of(inputs);
   ScalarType ct = compute_type(spec, promoted);
-  ScalarType out_dtype = spec.promote == Promote::Bool || spec.op == OpId::logical_not || spec.op == OpId::isnan ||
-                                 spec.op == OpId::isinf || spec.op == OpId::isfinite ||
-                                 spec.op == OpId::logical_and || spec.op == OpId::logical_or ||
-                                 spec.op == OpId::logical_xor || spec.op == OpId::isclose
-                             ? kBool
-                             : ct;
+  ScalarType out_dtype = is_bool_output(spec) ? kBool : ct;
   // operands in the compute dtype (a copy only where the dtype differs)
   Tensor conv[kMaxElementwiseOperands];
   int k = 0;

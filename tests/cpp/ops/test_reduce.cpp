@@ -140,6 +140,10 @@ TEST(ReduceOps, MaxMinKnownValues) {
   EXPECT_TRUE(equal(argmax(x, 1), i64({2, 1})));
   EXPECT_EQ(argmax(x, std::nullopt, true).sizes(), IntArrayRef({1, 1}));
   EXPECT_TRUE(equal(argmax(x.t(), 0), i64({2, 1})));
+  // x.t() flat in row-major order is [1, 4, -2, 5, 3, -6]: dims that do
+  // not collapse into one run
+  EXPECT_EQ(argmax(x.t()).item<int64_t>(), 3);
+  EXPECT_EQ(argmin(x.t()).item<int64_t>(), 5);
   // ints and ties: the first index
   EXPECT_EQ(argmax(tensor({1, 3, 3})).item<int64_t>(), 1);
   EXPECT_EQ(max(tensor({1, 7, 3}).to(kInt32)).item<int64_t>(), 7);
@@ -251,6 +255,11 @@ TEST(ReduceOps, SoftmaxKnownValues) {
   EXPECT_CLOSE_TOL(softmax(x.to(kFloat32), -1), sm.to(kFloat32), 1e-6, 1e-5);
   EXPECT_CLOSE_TOL(softmax(x.to(kFloat16), -1).to(kFloat64), sm, 1e-3, 1e-2);
   EXPECT_CLOSE(softmax(f64({1000., 1000.}), 0), f64({0.5, 0.5}));
+  Generator g(3);
+  Tensor r = randn({6, 70, 5}, g, kFloat64);
+  Tensor e = exp(r - amax(r, {1}, true));
+  EXPECT_CLOSE(softmax(r, 1), e / sum(e, {1}, true));
+  EXPECT_CLOSE(log_softmax(r, 1), log(e / sum(e, {1}, true)));
   EXPECT_EQ(softmax(tensor({1, 2}), 0, kFloat64).dtype(), kFloat64);
   EXPECT_THROW_MSG(softmax(tensor({1, 2}), 0), RuntimeError, "softmax");
 }
