@@ -98,7 +98,14 @@ class EMBER_API Node : public std::enable_shared_from_this<Node> {
   std::vector<PreHook>& pre_hooks() { return pre_hooks_; }
 
  protected:
+  friend struct EngineAccess;
   std::vector<PreHook> pre_hooks_;
+  // Per-backward scratch, owned by the engine while it runs (identified
+  // by run id): pending dependency count and the gradients gathered so far.
+  uint64_t run_id_ = 0;
+  int deps_ = 0;
+  bool is_accumulator_ = false;
+  tensor_list buffer_;
   std::vector<Edge> next_edges_;
   std::vector<InputMeta> input_meta_;
   std::vector<InputMeta> output_meta_;

@@ -100,7 +100,17 @@ int device_count_or_zero() { return device_info().count; }
 void check_device(int index, const char* what) {
   const DeviceInfo& info = device_info();
   if (info.count == 0) {
-    std::string why = info.error != cudaSuccess ? cudaGetErrorString(info.error) : "no CUDA device found";
+    std::string why;
+    if (info.error == cudaErrorInsufficientDriver) {
+      int runtime = 0;
+      cudaRuntimeGetVersion(&runtime);
+      why = ::ember::detail::str("no NVIDIA driver is loaded, or it is older than the CUDA ", runtime / 1000, ".",
+                                 (runtime % 1000) / 10, " runtime ember was built with");
+    } else if (info.error != cudaSuccess) {
+      why = cudaGetErrorString(info.error);
+    } else {
+      why = "no CUDA-capable device is detected";
+    }
     throw RuntimeError(::ember::detail::str(what, ": no CUDA device is available (", why,
                                             "); ember::cuda::is_available() is false"));
   }

@@ -1,5 +1,6 @@
 // The autograd engine: iterative, dependency-counted, single-threaded.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <unordered_map>
 #include <unordered_set>
@@ -11,13 +12,23 @@
 namespace ember {
 namespace autograd {
 
+// The engine's view of a node's per-run scratch fields.
+struct EngineAccess {
+  static void mark_accumulator(Node& n) { n.is_accumulator_ = true; }
+  static bool is_accumulator(const Node* n) { return n->is_accumulator_; }
+  static uint64_t& run_id(Node* n) { return n->run_id_; }
+  static int& deps(Node* n) { return n->deps_; }
+  static tensor_list& buffer(Node* n) { return n->buffer_; }
+};
+
 namespace {
 bool g_anomaly = false;
+std::atomic<uint64_t> g_run_id{1};
 
 // The node that feeds a leaf's .grad; one per leaf, cached weakly.
 class AccumulateGrad final : public Node {
  public:
-  explicit AccumulateGrad(Tensor leaf) : leaf_(std::move(leaf)) {}
+  explicit AccumulateGrad(Tensor leaf) : leaf_(std::move(leaf)) { EngineAccess::mark_accumulator(*this); }
   std::string name() const override { return "AccumulateGrad"; }
   tensor_list apply(tensor_list&& grads) override {
     Tensor g = std::move(grads[0]);
@@ -30,7 +41,7 @@ class AccumulateGrad final : public Node {
     }
     if (!am.grad.defined()) {
       if (is_grad_enabled()) am.grad = g;  // create_graph: keep history
-      else if (g.use_count() == 1 && g.is_contiguous() && !g.grad_fn()) am.grad = g.detach();
+      else if (g.use_count() == 1 && g.is_contiguous() && !g.requires_grad()) am.grad = std::move(g);
       else am.grad = g.detach().clone();
     } else if (is_grad_enabled()) {
       am.grad = am.grad + g;
@@ -86,8 +97,7 @@ Edge gradient_edge(const Tensor& t) {
 namespace {
 
 struct GraphTask {
-  std::unordered_map<Node*, int> deps;
-  std::unordered_map<Node*, tensor_list> buffers;
+  uint64_t id = g_run_id.fetch_add(1);
   // autograd::grad: gradients captured at (node, input_nr) instead of run
   std::unordered_map<Node*, std::vector<std::pair<uint32_t, size_t>>> captures;
   tensor_list captured;
@@ -95,8 +105,19 @@ struct GraphTask {
   std::unordered_set<Node*> allowed_leaves;  // backward(inputs=...)
 };
 
+// Per-node scratch valid for this run only: reset on first touch.
+void touch(GraphTask& task, Node* n) {
+  uint64_t& id = EngineAccess::run_id(n);
+  if (id != task.id) {
+    id = task.id;
+    EngineAccess::deps(n) = 0;
+    EngineAccess::buffer(n).clear();
+  }
+}
+
 void add_to_buffer(GraphTask& task, Node* fn, uint32_t nr, Tensor g) {
-  auto& buf = task.buffers[fn];
+  touch(task, fn);
+  auto& buf = EngineAccess::buffer(fn);
   if (buf.size() < fn->num_outputs()) buf.resize(std::max<uint32_t>(fn->num_outputs(), nr + 1));
   if (buf.size() <= nr) buf.resize(nr + 1);
   if (!buf[nr].defined()) buf[nr] = std::move(g);
@@ -107,16 +128,23 @@ void run_engine(const std::vector<Edge>& roots, tensor_list root_grads, bool kee
                 GraphTask& task) {
   // 1. dependency counts over the reachable graph (iterative DFS)
   std::vector<Node*> stack;
-  std::unordered_set<Node*> seen;
-  for (auto& r : roots)
-    if (r.function && seen.insert(r.function.get()).second) stack.push_back(r.function.get());
+  for (auto& r : roots) {
+    Node* n = r.function.get();
+    if (n && EngineAccess::run_id(n) != task.id) {
+      touch(task, n);
+      stack.push_back(n);
+    }
+  }
   while (!stack.empty()) {
     Node* n = stack.back();
     stack.pop_back();
     for (auto& e : n->next_edges()) {
-      if (!e.function) continue;
-      task.deps[e.function.get()]++;
-      if (seen.insert(e.function.get()).second) stack.push_back(e.function.get());
+      Node* c = e.function.get();
+      if (!c) continue;
+      bool fresh = EngineAccess::run_id(c) != task.id;
+      touch(task, c);
+      EngineAccess::deps(c)++;
+      if (fresh) stack.push_back(c);
     }
   }
   // 2. seed the roots
@@ -126,7 +154,7 @@ void run_engine(const std::vector<Edge>& roots, tensor_list root_grads, bool kee
     add_to_buffer(task, roots[i].function.get(), roots[i].input_nr, root_grads[i]);
   }
   for (auto& r : roots)
-    if (r.function && task.deps[r.function.get()] == 0 &&
+    if (r.function && EngineAccess::deps(r.function.get()) == 0 &&
         std::find(ready.begin(), ready.end(), r.function) == ready.end())
       ready.push_back(r.function);
 
@@ -141,12 +169,8 @@ void run_engine(const std::vector<Edge>& roots, tensor_list root_grads, bool kee
     std::shared_ptr<Node> node = std::move(ready.back());
     ready.pop_back();
     Node* n = node.get();
-    tensor_list grads;
-    auto bit = task.buffers.find(n);
-    if (bit != task.buffers.end()) {
-      grads = std::move(bit->second);
-      task.buffers.erase(bit);
-    }
+    tensor_list grads = std::move(EngineAccess::buffer(n));
+    EngineAccess::buffer(n).clear();
     grads.resize(std::max<size_t>(grads.size(), n->num_outputs()));
     for (auto& h : n->pre_hooks()) {
       if (h.output_nr < grads.size() && grads[h.output_nr].defined()) {
@@ -154,11 +178,13 @@ void run_engine(const std::vector<Edge>& roots, tensor_list root_grads, bool kee
         if (r.defined()) grads[h.output_nr] = r;
       }
     }
-    auto cit = task.captures.find(n);
-    if (cit != task.captures.end())
-      for (auto& c : cit->second)
-        if (c.first < grads.size()) task.captured[c.second] = grads[c.first];
-    bool is_acc = dynamic_cast<AccumulateGrad*>(n) != nullptr;
+    if (!task.captures.empty()) {
+      auto cit = task.captures.find(n);
+      if (cit != task.captures.end())
+        for (auto& c : cit->second)
+          if (c.first < grads.size()) task.captured[c.second] = grads[c.first];
+    }
+    bool is_acc = EngineAccess::is_accumulator(n);
     tensor_list outs;
     if (!(is_acc && (!task.accumulate || (!task.allowed_leaves.empty() && !task.allowed_leaves.count(n))))) {
       // zero-fill gradients of outputs that got none (multi-output ops)
@@ -194,7 +220,7 @@ void run_engine(const std::vector<Edge>& roots, tensor_list root_grads, bool kee
         if (g_anomaly) check_anomaly(g, n, i);
         add_to_buffer(task, e.function.get(), e.input_nr, std::move(g));
       }
-      if (--task.deps[e.function.get()] == 0) {
+      if (--EngineAccess::deps(e.function.get()) == 0) {
         ready.push_back(e.function);
         std::push_heap(ready.begin(), ready.end(), later);
       }

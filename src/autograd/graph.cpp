@@ -21,33 +21,46 @@ namespace autograd {
 Node::Node() : sequence_nr_(g_sequence.fetch_add(1, std::memory_order_relaxed)) {}
 
 Node::~Node() {
-  // Children are released through the deferred list: see defer_destroy.
+  // See Note [Destroying long graphs].
   struct Edges : detail::Deferred {
     std::vector<Edge> edges;
   };
-  bool any = false;
-  for (auto& e : next_edges_) any = any || e.function;
-  if (any) {
+  if (next_edges_.empty()) return;
+  if (detail::destroy_depth() >= detail::kMaxDestroyDepth) {
     auto holder = std::make_unique<Edges>();
     holder->edges = std::move(next_edges_);
     detail::defer_destroy(std::move(holder));
+    return;
   }
+  detail::DestroyScope scope;
+  next_edges_.clear();
 }
 
 namespace detail {
 
-void defer_destroy(std::unique_ptr<Deferred> item) {
-  thread_local std::vector<std::unique_ptr<Deferred>> pending;
-  thread_local bool draining = false;
-  pending.push_back(std::move(item));
-  if (draining) return;
-  draining = true;
-  while (!pending.empty()) {
-    auto next = std::move(pending.back());
-    pending.pop_back();
-    next.reset();  // may push more items; the loop, not the stack, handles them
+namespace {
+thread_local int t_destroy_depth = 0;
+thread_local std::vector<std::unique_ptr<Deferred>>* t_pending = nullptr;
+}  // namespace
+
+int destroy_depth() { return t_destroy_depth; }
+
+DestroyScope::DestroyScope() { ++t_destroy_depth; }
+DestroyScope::~DestroyScope() {
+  if (t_destroy_depth == 1 && t_pending) {
+    // the outermost destruction drains what deeper ones queued, in a loop
+    while (!t_pending->empty()) {
+      auto next = std::move(t_pending->back());
+      t_pending->pop_back();
+      next.reset();
+    }
   }
-  draining = false;
+  --t_destroy_depth;
+}
+
+void defer_destroy(std::unique_ptr<Deferred> item) {
+  if (!t_pending) t_pending = new std::vector<std::unique_ptr<Deferred>>();
+  t_pending->push_back(std::move(item));
 }
 
 Node*& current_node() {
@@ -109,14 +122,16 @@ void connect(const std::shared_ptr<Node>& node, const Tensor* inputs, size_t n, 
   }
   node->set_num_outputs(uint32_t(nout));
   auto& ometa = node->output_meta();
-  ometa.resize(nout);
+  if (nout > 1) ometa.resize(nout);  // only multi-output nodes zero-fill
   for (size_t i = 0; i < nout; ++i) {
     Tensor& o = outputs[i];
     if (!o.defined()) continue;
     TensorImpl* impl = o.unsafe_impl();
-    ometa[i].sizes = impl->sizes();
-    ometa[i].dtype = impl->dtype();
-    ometa[i].device = impl->device();
+    if (nout > 1) {
+      ometa[i].sizes = impl->sizes();
+      ometa[i].dtype = impl->dtype();
+      ometa[i].device = impl->device();
+    }
     // integer outputs (indices) never carry gradients
     if (!is_floating_point(impl->dtype())) continue;
     auto& am = impl->autograd_mut();

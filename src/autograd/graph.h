@@ -59,12 +59,21 @@ std::string backward_name(const char* op);
 Node*& current_node();
 [[noreturn]] void throw_freed(const std::string& node_name);
 
-// Nodes destroy what they own through here so that a chain of 100,000
-// nodes is torn down iteratively instead of recursing.
+// Note [Destroying long graphs]
+// Dropping the last tensor of a 100,000-op chain destroys node after node
+// through saved tensors and edges. Up to kMaxDestroyDepth nested
+// destructions run on the stack (no allocation, the common case); deeper
+// ones are queued and the outermost destruction drains the queue in a loop.
 struct Deferred {
   virtual ~Deferred() = default;
 };
+constexpr int kMaxDestroyDepth = 48;
+int destroy_depth();
 void defer_destroy(std::unique_ptr<Deferred> item);
+struct DestroyScope {
+  DestroyScope();
+  ~DestroyScope();
+};
 template <typename F>
 struct DeferredHolder : Deferred {
   explicit DeferredHolder(F&& f) : fn(std::move(f)) {}
@@ -79,15 +88,12 @@ struct DeferredHolder : Deferred {
 template <typename F>
 class LambdaNode final : public Node {
  public:
-  LambdaNode(const char* op, F&& f)
-      : op_(op), holder_(new detail::DeferredHolder<F>(std::move(f))) {}
-  ~LambdaNode() override {
-    if (holder_) detail::defer_destroy(std::move(holder_));
-  }
+  LambdaNode(const char* op, F&& f) : op_(op), fn_(std::move(f)) {}
+  ~LambdaNode() override { release_variables(); }
   std::string name() const override { return detail::backward_name(op_); }
   tensor_list apply(tensor_list&& grads) override {
-    if (!holder_) detail::throw_freed(name());
-    F& f = static_cast<detail::DeferredHolder<F>*>(holder_.get())->fn;
+    if (!fn_) detail::throw_freed(name());
+    F& f = *fn_;
     GradMask mask{this};
     if constexpr (std::is_invocable<F&, const Tensor&, const GradMask&>::value) return f(grads[0], mask);
     else if constexpr (std::is_invocable<F&, const Tensor&>::value) return f(grads[0]);
@@ -95,12 +101,19 @@ class LambdaNode final : public Node {
     else return f(grads);
   }
   void release_variables() override {
-    if (holder_) detail::defer_destroy(std::move(holder_));
+    if (!fn_) return;
+    if (detail::destroy_depth() >= detail::kMaxDestroyDepth) {
+      detail::defer_destroy(std::make_unique<detail::DeferredHolder<F>>(std::move(*fn_)));
+      fn_.reset();
+      return;
+    }
+    detail::DestroyScope scope;
+    fn_.reset();
   }
 
  private:
   const char* op_;
-  std::unique_ptr<detail::Deferred> holder_;
+  std::optional<F> fn_;
 };
 
 /// Records `out = op(inputs)` with backward `fn` when grad mode is on and
