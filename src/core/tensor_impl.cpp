@@ -79,12 +79,24 @@ int64_t checked_numel(IntArrayRef sizes, const char* op) {
   return n;
 }
 
+namespace {
+// Small CPU tensors keep their bytes inside the Storage object: one
+// allocation instead of two for the scalars and tiny tensors of hot loops.
+struct InlineStorage : Storage {
+  static constexpr size_t kBytes = 64;
+  InlineStorage(size_t n, Device d) : Storage(buf, n, d, nullptr) {}
+  alignas(16) unsigned char buf[kBytes];
+};
+}  // namespace
+
 Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
   int64_t n = checked_numel(sizes, "empty");
   size_t bytes;
   EMBER_CHECK(!__builtin_mul_overflow(size_t(n), itemsize(dtype), &bytes) && bytes < (size_t(1) << 62),
               "empty: size ", sizes, " is too large");
-  auto storage = std::make_shared<Storage>(bytes, device);
+  std::shared_ptr<Storage> storage;
+  if (device.is_cpu() && bytes <= InlineStorage::kBytes) storage = std::make_shared<InlineStorage>(bytes, device);
+  else storage = std::make_shared<Storage>(bytes, device);
   return Tensor(std::make_shared<TensorImpl>(std::move(storage), sizes, contiguous_strides(sizes), 0, dtype));
 }
 

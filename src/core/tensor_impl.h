@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/storage.h"
@@ -49,9 +50,9 @@ class TensorImpl {
   void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
   void set_dtype(ScalarType t) { dtype_ = t; }
 
-  AutogradMeta* autograd() const { return autograd_.get(); }
+  AutogradMeta* autograd() const { return autograd_ ? const_cast<AutogradMeta*>(&*autograd_) : nullptr; }
   AutogradMeta& autograd_mut() {
-    if (!autograd_) autograd_ = std::make_unique<AutogradMeta>();
+    if (!autograd_) autograd_.emplace();
     return *autograd_;
   }
   bool requires_grad() const { return autograd_ && (autograd_->requires_grad || autograd_->grad_fn); }
@@ -65,7 +66,7 @@ class TensorImpl {
   int64_t numel_ = 1;
   ScalarType dtype_;
   bool contiguous_ = true;
-  std::unique_ptr<AutogradMeta> autograd_;
+  std::optional<AutogradMeta> autograd_;  // inline: one allocation less per recorded op
 };
 
 namespace detail {
