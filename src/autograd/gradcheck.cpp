@@ -55,9 +55,9 @@ bool gradcheck(const std::function<Tensor(const tensor_list&)>& fn, const tensor
       double* xi = element(x, i);
       double orig = *xi;
       *xi = orig + eps;
-      Tensor plus = fn(inputs).to(kFloat64).contiguous();
+      Tensor plus = fn(inputs).to(kFloat64).clone().contiguous();  // a view would alias x
       *xi = orig - eps;
-      Tensor minus = fn(inputs).to(kFloat64).contiguous();
+      Tensor minus = fn(inputs).to(kFloat64).clone().contiguous();
       *xi = orig;
       const double* pp = plus.data_ptr<double>();
       const double* pm = minus.data_ptr<double>();
