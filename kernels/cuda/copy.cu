@@ -45,6 +45,9 @@ template <typename T>
 __device__ inline void store_as(char* p, const AnyValue& v) {
   T r;
   if constexpr (std::is_same<T, bool>::value) r = v.is_float ? v.d != 0 : v.i != 0;
+  // floating -> narrow integer through int64: wraps (as the CPU does for
+  // in-range values) instead of the device's saturating conversion
+  else if constexpr (std::is_integral<T>::value) r = static_cast<T>(v.is_float ? static_cast<int64_t>(v.d) : v.i);
   else r = v.is_float ? static_cast<T>(v.d) : static_cast<T>(v.i);
   *reinterpret_cast<T*>(p) = r;
 }

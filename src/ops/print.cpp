@@ -63,9 +63,9 @@ void render(const Tensor& t, const Formatter& f, bool summarize, int64_t edge, i
     int64_t max_line = opts().linewidth;
     for (int64_t i = 0; i < n; ++i) {
       if (summarize && n > 2 * edge && i == edge) {
-        s += "...,";
+        s += " ...,";  // torch joins ' ...' like an element
         i = n - edge;
-        line += 4;
+        line += 5;
         s += ' ';
       }
       std::string v = f.fmt(t.select(0, i).item().to_double());

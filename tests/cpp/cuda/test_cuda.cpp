@@ -88,7 +88,8 @@ TEST(Cuda, ToDtypeAndContiguous) {
   SKIP_WITHOUT_CUDA();
   Tensor a = input({5, 7}, kFloat32);
   Tensor g = a.to(kCuda0);
-  for (ScalarType dt : {kFloat64, kFloat16, kBFloat16, kInt32, kInt64, kBool, kUInt8}) {
+  // (float -> uint8 of negative values is undefined in C++: not compared)
+  for (ScalarType dt : {kFloat64, kFloat16, kBFloat16, kInt32, kInt64, kInt16, kBool}) {
     EXPECT_CLOSE_TOL(g.to(dt).cpu(), a.to(dt), 0, 0) << dtype_name(dt);
   }
   Tensor gt = g.t();
@@ -98,6 +99,21 @@ TEST(Cuda, ToDtypeAndContiguous) {
   EXPECT_CLOSE_TOL(c.cpu(), a.t().contiguous(), 0, 0);
   // non-contiguous source, dtype change on the way
   EXPECT_CLOSE_TOL(gt.to(kFloat64).cpu(), a.t().to(kFloat64), 0, 0);
+  // integer sources
+  Tensor i = input({9}, kInt64, 1);
+  EXPECT_CLOSE_TOL(i.to(kCuda0).to(kFloat32).cpu(), i.to(kFloat32), 0, 0);
+  EXPECT_CLOSE_TOL(i.to(kCuda0).to(kInt8).cpu(), i.to(kInt8), 0, 0);
+}
+
+TEST(Cuda, CopyIntoStridedDestinationAcrossDevices) {
+  SKIP_WITHOUT_CUDA();
+  Tensor a = input({4, 6}, kFloat32, 2);
+  Tensor dst = zeros({6, 4}, kCuda0);
+  dst.t().copy_(a);  // cpu -> a transposed cuda view
+  EXPECT_CLOSE_TOL(dst.cpu(), a.t().contiguous(), 0, 0);
+  Tensor host = zeros({6, 4}, kFloat64);
+  host.copy_(dst);  // cuda -> cpu with a dtype change
+  EXPECT_CLOSE_TOL(host, a.t().to(kFloat64), 0, 0);
 }
 
 TEST(Cuda, AddMulNegReluMatchCpu) {
