@@ -89,7 +89,7 @@ TEST(Core, Printing) {
 TEST(Core, PrintingSummarizedAndWrapped) {
   // expected strings from torch 1.13's repr
   std::string big = (arange(2000, kFloat).view({40, 50}) / 7).toString();
-  EXPECT_EQ(big.substr(0, 95), "tensor([[0.0000e+00, 1.4286e-01, 2.8571e-01,  ..., 6.7143e+00, 6.8571e+00,\n         7.0000e+00],");
+  EXPECT_EQ(big.substr(0, 96), "tensor([[0.0000e+00, 1.4286e-01, 2.8571e-01,  ..., 6.7143e+00, 6.8571e+00,\n         7.0000e+00],");
   EXPECT_EQ((arange(12, kFloat) * 1.5).toString(),
             "tensor([ 0.0000,  1.5000,  3.0000,  4.5000,  6.0000,  7.5000,  9.0000, 10.5000,\n"
             "        12.0000, 13.5000, 15.0000, 16.5000])");
