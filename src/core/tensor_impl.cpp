@@ -90,6 +90,7 @@ struct InlineStorage : Storage {
 }  // namespace
 
 Tensor make_tensor(IntArrayRef sizes, ScalarType dtype, Device device) {
+  if (device.is_cuda() && device.index() < 0) device = Device(kCUDA, 0);  // "cuda" means the current device
   int64_t n = checked_numel(sizes, "empty");
   size_t bytes;
   EMBER_CHECK(!__builtin_mul_overflow(size_t(n), itemsize(dtype), &bytes) && bytes < (size_t(1) << 62),

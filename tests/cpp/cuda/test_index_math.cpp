@@ -8,7 +8,7 @@
 #include <vector>
 
 // The test target's include path holds only the public API and tests/cpp.
-#include "../../../kernels/common/index_math.h"
+#include "common/index_math.h"
 
 namespace {
 
