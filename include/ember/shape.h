@@ -20,8 +20,13 @@ class IntArrayRef {
       : data_(data), size_(size) {}
   // NOLINTNEXTLINE: implicit on purpose, as libtorch's
   IntArrayRef(const int64_t& one) : data_(&one), size_(1) {}
+  // Like libtorch's: valid for the full-expression, which covers
+  // `ember::zeros({2, 3})`; do not store an IntArrayRef made from a list.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Winit-list-lifetime"
   IntArrayRef(std::initializer_list<int64_t> list)
       : data_(list.begin()), size_(list.size()) {}
+#pragma GCC diagnostic pop
   IntArrayRef(const std::vector<int64_t>& v) : data_(v.data()), size_(v.size()) {}
 
   const int64_t* data() const { return data_; }

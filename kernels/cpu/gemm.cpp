@@ -2,13 +2,12 @@
 // any strides. float/double go to Eigen, mapping each matrix row- or
 // column-major in place so transposed operands need no copy; the 16-bit
 // floats compute in float; integers use a plain loop.
-#include <Eigen/Core>
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "core/tensor_impl.h"
+#include "cpu/gemm_eigen.h"
 #include "cpu/thread_pool.h"
 #include "dispatch/dtype_switch.h"
 #include "dispatch/kernel_args.h"
@@ -18,81 +17,13 @@ namespace ember {
 namespace cpu {
 namespace {
 
-// One matrix of a batch: base pointer plus element strides.
-template <typename T>
-struct Mat {
-  T* data;
-  int64_t rows, cols, rs, cs;
-};
-
-// How a strided matrix maps onto Eigen without a copy.
-enum class Layout { RowMajor, ColMajor, Copy };
-
-inline Layout layout_of(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
-  // A dim of size 1 can take any stride; Eigen only needs the outer stride
-  // to be sane, so size-1 dims never force a copy.
-  if ((cs == 1 || cols == 1) && (rows == 1 || rs >= cols)) return Layout::RowMajor;
-  if ((rs == 1 || rows == 1) && (cols == 1 || cs >= rows)) return Layout::ColMajor;
-  return Layout::Copy;
-}
-
-template <typename T>
-using RowMap = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>, 0,
-                          Eigen::OuterStride<Eigen::Dynamic>>;
-template <typename T>
-using ColMap = Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor>, 0,
-                          Eigen::OuterStride<Eigen::Dynamic>>;
-
-template <typename T>
-RowMap<T> row_map(const Mat<T>& m) {
-  return RowMap<T>(m.data, m.rows, m.cols, Eigen::OuterStride<Eigen::Dynamic>(m.rows == 1 ? std::max<int64_t>(m.cols, 1) : m.rs));
-}
-template <typename T>
-ColMap<T> col_map(const Mat<T>& m) {
-  return ColMap<T>(m.data, m.rows, m.cols, Eigen::OuterStride<Eigen::Dynamic>(m.cols == 1 ? std::max<int64_t>(m.rows, 1) : m.cs));
-}
-
-// C (row-major map) = beta * C + alpha * A @ B, for any map types A and B.
-template <typename CM, typename AM, typename BM, typename T>
-void eigen_gemm(CM&& c, const AM& a, const BM& b, T beta, T alpha) {
-  if (a.cols() == 0) {  // empty contraction: C = beta * C
-    if (beta == T(0)) c.setZero();
-    else c *= beta;
-    return;
-  }
-  if (beta == T(0)) {
-    c.noalias() = alpha * (a * b);  // old contents ignored (may be NaN)
-  } else {
-    if (beta != T(1)) c *= beta;
-    c.noalias() += alpha * (a * b);
-  }
-}
-
-template <typename T, typename CM>
-void gemm_dispatch_ab(CM&& c, const Mat<T>& a, Layout la, const Mat<T>& b, Layout lb, T beta, T alpha) {
-  if (la == Layout::RowMajor) {
-    if (lb == Layout::RowMajor) eigen_gemm(c, row_map(a), row_map(b), beta, alpha);
-    else eigen_gemm(c, row_map(a), col_map(b), beta, alpha);
-  } else {
-    if (lb == Layout::RowMajor) eigen_gemm(c, col_map(a), row_map(b), beta, alpha);
-    else eigen_gemm(c, col_map(a), col_map(b), beta, alpha);
-  }
-}
-
-// One [M, K] @ [K, N] product; every matrix already mappable.
+// Eigen's GEMM for one product is compiled twice (gemm_eigen_avx2.cpp,
+// gemm_eigen_avx512.cpp); the AVX-512 build is used on CPUs that have it.
 template <typename T>
 void gemm_one(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
-  Layout lc = layout_of(c.rows, c.cols, c.rs, c.cs);
-  if (lc == Layout::ColMajor) {
-    // C^T = B^T @ A^T, with C^T row-major.
-    std::swap(a, b);
-    std::swap(a.rows, a.cols), std::swap(a.rs, a.cs);
-    std::swap(b.rows, b.cols), std::swap(b.rs, b.cs);
-    std::swap(c.rows, c.cols), std::swap(c.rs, c.cs);
-  }
-  Layout la = layout_of(a.rows, a.cols, a.rs, a.cs);
-  Layout lb = layout_of(b.rows, b.cols, b.rs, b.cs);
-  gemm_dispatch_ab(row_map(c), a, la, b, lb, beta, alpha);
+  static const bool avx512 = gemm_avx512_supported();
+  if (avx512) gemm_avx512::gemm_one(c, a, b, beta, alpha);
+  else gemm_avx2::gemm_one(c, a, b, beta, alpha);
 }
 
 // Copies a strided matrix into a dense row-major buffer of type U.

@@ -45,7 +45,7 @@ inline void inner_loop(char** ptrs, const int64_t* strides, int64_t n, const F& 
         return;
       }
     }
-    auto ins = std::make_tuple(reinterpret_cast<const Ins*>(ptrs[I + 1])...);
+    [[maybe_unused]] auto ins = std::make_tuple(reinterpret_cast<const Ins*>(ptrs[I + 1])...);
     for (int64_t i = 0; i < n; ++i)
       o[i] = static_cast<Out>(f(static_cast<opmath_t<Ins>>(std::get<I>(ins)[i])...));
     return;

@@ -1,0 +1,135 @@
+// Argument conversion between Python and the C++ core: Python numbers ->
+// ember::Scalar, dtype objects <-> ScalarType, int-or-sequence arguments
+// (dims, sizes), index expressions -> TensorIndex lists, Python data ->
+// tensors. Everything torch does in Python argument parsing lives here, so
+// the binding files only forward.
+#pragma once
+
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ember/ember.h>
+
+namespace py = pybind11;
+
+namespace ember_py {
+
+using ember::Scalar;
+using ember::ScalarType;
+using ember::Tensor;
+
+// ---- dtype objects ----
+// One Python object per ScalarType (`ember.float32`), created at import.
+struct DtypeObj {
+  ScalarType type;
+};
+py::handle dtype_object(ScalarType t);
+/// Python's `float`, `int` and `bool` are accepted as dtypes, as torch does.
+bool dtype_from_python(py::handle h, ScalarType& out);
+
+// ---- small int lists: an int or a sequence of ints ----
+struct IntList {
+  std::vector<int64_t> v;
+  operator ember::IntArrayRef() const { return ember::IntArrayRef(v); }
+};
+bool int_from_python(py::handle h, int64_t& out);
+bool int_list_from_python(py::handle h, std::vector<int64_t>& out);
+/// torch-style sizes: `f(2, 3)`, `f((2, 3))`, `f([2, 3])`, `f(ember.Size)`.
+std::vector<int64_t> sizes_from_args(const py::args& args, const char* fname);
+
+// ---- scalars ----
+bool is_tensor(py::handle h);
+bool scalar_from_python(py::handle h, Scalar& out);
+py::object scalar_to_python(const Scalar& s);
+
+// ---- data ----
+/// ember.tensor(data): nested sequences, scalars, tensors, or objects with
+/// the buffer protocol (NumPy arrays); always copies.
+Tensor tensor_from_data(py::handle data, std::optional<ScalarType> dtype);
+/// Wraps a buffer (NumPy array) without copying; the buffer is released
+/// (under the GIL) when the last tensor using the memory dies.
+Tensor tensor_from_buffer(py::handle obj, bool allow_copy_fallback);
+bool has_buffer(py::handle h);
+
+// ---- indexing ----
+std::vector<ember::indexing::TensorIndex> to_indices(py::handle index);
+
+// ---- misc ----
+ember::TensorOptions make_options(std::optional<ScalarType> dtype,
+                                  std::optional<ember::Device> device,
+                                  bool requires_grad);
+/// ember.Size from sizes.
+py::object make_size(ember::IntArrayRef sizes);
+/// torch.return_types.<name>(values, indices)
+py::object make_return(const char* name, const Tensor& a, const Tensor& b);
+/// Set by ember/__init__.py: ember.Size and the return-type classes.
+void set_python_classes(py::object size_cls, py::dict return_types);
+
+/// Releases the GIL only for work large enough to be worth the two atomic
+/// thread-state swaps (per-op overhead matters on tiny tensors).
+struct ReleaseIfLarge {
+  explicit ReleaseIfLarge(int64_t numel) {
+    if (numel >= (1 << 14)) state_ = PyEval_SaveThread();
+  }
+  ~ReleaseIfLarge() {
+    if (state_) PyEval_RestoreThread(state_);
+  }
+  PyThreadState* state_ = nullptr;
+};
+
+/// A Python callable owned from C++ (hooks, custom backward). Its last
+/// reference may die on a thread that does not hold the GIL.
+struct PyCallable {
+  explicit PyCallable(py::object f)
+      : fn(new py::object(std::move(f)), [](py::object* p) {
+          py::gil_scoped_acquire g;
+          delete p;
+        }) {}
+  std::shared_ptr<py::object> fn;
+};
+
+void init_tensor(py::module_& m, py::class_<Tensor>& cls);
+void init_ops(py::module_& m, py::class_<Tensor>& cls);
+void init_autograd(py::module_& m);
+
+}  // namespace ember_py
+
+// ---- pybind11 type casters ----
+namespace pybind11 {
+namespace detail {
+
+template <>
+struct type_caster<ember::Scalar> {
+  PYBIND11_TYPE_CASTER(ember::Scalar, const_name("Number"));
+  bool load(handle src, bool) { return ember_py::scalar_from_python(src, value); }
+  static handle cast(const ember::Scalar& s, return_value_policy, handle) {
+    return ember_py::scalar_to_python(s).release();
+  }
+};
+
+template <>
+struct type_caster<ember::ScalarType> {
+  PYBIND11_TYPE_CASTER(ember::ScalarType, const_name("dtype"));
+  bool load(handle src, bool) { return ember_py::dtype_from_python(src, value); }
+  static handle cast(ember::ScalarType t, return_value_policy, handle) {
+    return ember_py::dtype_object(t).inc_ref();
+  }
+};
+
+template <>
+struct type_caster<ember_py::IntList> {
+  PYBIND11_TYPE_CASTER(ember_py::IntList, const_name("Union[int, Sequence[int]]"));
+  bool load(handle src, bool) { return ember_py::int_list_from_python(src, value.v); }
+  static handle cast(const ember_py::IntList& l, return_value_policy, handle) {
+    return ember_py::make_size(l.v).release();
+  }
+};
+
+}  // namespace detail
+}  // namespace pybind11
