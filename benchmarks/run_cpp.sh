@@ -4,6 +4,7 @@
 #
 #   benchmarks/run_cpp.sh                          # everything, min_time 0.2 s
 #   BENCH_MIN_TIME=0.5 benchmarks/run_cpp.sh       # steadier numbers
+#   BENCH_REPETITIONS=1 benchmarks/run_cpp.sh      # quicker (default 3, medians)
 #   benchmarks/run_cpp.sh --benchmark_filter=mm    # extra args go to the binary
 #
 # Output: build-bench/bench-results/{threads1,threads2}.{json,txt} and
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 BUILD_DIR=${EMBER_BENCH_BUILD_DIR:-build-bench}
 OUT_DIR=${EMBER_BENCH_OUT:-$BUILD_DIR/bench-results}
 MIN_TIME=${BENCH_MIN_TIME:-0.2}
+REPS=${BENCH_REPETITIONS:-3}   # report.py takes the median of the repetitions
 JOBS=${EMBER_BENCH_JOBS:-1}
 THREADS=${EMBER_BENCH_THREAD_LIST:-"1 2"}
 
@@ -30,7 +32,7 @@ for t in $THREADS; do
   # torch's OpenMP pool and OpenBLAS's pool spin against each other on
   # 2 cores unless idle OpenMP threads sleep (shared/PERF-ANCHORS.md).
   if [ "$t" -gt 1 ]; then env_args+=(OMP_WAIT_POLICY=passive); fi
-  env "${env_args[@]}" "$BIN" --benchmark_min_time="$MIN_TIME" \
+  env "${env_args[@]}" "$BIN" --benchmark_min_time="$MIN_TIME" --benchmark_repetitions="$REPS" \
     --benchmark_out="$OUT_DIR/threads$t.json" --benchmark_out_format=json "$@" \
     | tee "$OUT_DIR/threads$t.txt"
   jsons+=("$OUT_DIR/threads$t.json")

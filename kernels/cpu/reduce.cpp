@@ -178,6 +178,23 @@ void reduce_impl(const Tensor& out, const Tensor& in, int64_t nreduce) {
     Dims rest = R;
     if (rest.n > 0) --rest.n;
     const int64_t nruns = rest.numel();
+    // one long run (x.sum()): split the run itself across threads
+    const int nt = num_threads();
+    if (nout == 1 && nruns == 1 && run >= 4 * kGrainSize && nt > 1 && !in_parallel_region()) {
+      std::vector<Acc> part(size_t(nt), Op::init());
+      const int64_t chunk = (run + nt - 1) / nt;
+      const T* p = base + O.offset(0);
+      parallel_for(0, nt, 1, [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t) {
+          int64_t lo = t * chunk, hi = std::min(run, lo + chunk);
+          if (lo < hi) part[size_t(t)] = reduce_run<Op>(p + lo, hi - lo, Op::init());
+        }
+      });
+      Acc a = Op::init();
+      for (Acc v : part) a = Op::step(a, v);
+      o[0] = static_cast<T>(a);
+      return;
+    }
     parallel_for(0, nout, std::max<int64_t>(1, kGrainSize / rnumel), [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; ++i) {
         const T* p = base + O.offset(i);

@@ -61,9 +61,17 @@ void softmax_impl(const Tensor& out, const Tensor& in, int64_t dim) {
       T* q = o + lo.offset(l);
       if constexpr (direct_ok) {
         if (li.stride == 1 && lo.stride == 1) {
+          // read x once for the max, once for exp(x - m) into the output
           Eigen::Map<Arr<A>> dst(reinterpret_cast<A*>(q), L);
-          dst = Eigen::Map<const Arr<A>>(reinterpret_cast<const A*>(p), L);
-          softmax_line<Log, A>(dst);
+          Eigen::Map<const Arr<A>> src(reinterpret_cast<const A*>(p), L);
+          const A m = src.template maxCoeff<Eigen::PropagateNaN>();
+          if (Log) {
+            const A lse = std::log((src - m).exp().sum()) + m;
+            dst = src - lse;
+          } else {
+            dst = (src - m).exp();
+            dst *= A(1) / dst.sum();
+          }
           continue;
         }
       }

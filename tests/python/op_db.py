@@ -65,7 +65,8 @@ class OpInfo:
                  ref=None, method=False, inplace=None, supports_grad=True,
                  gradcheck=None, special_values=False, check_strides=False,
                  is_view=False, tol=None, grad_outputs=None,
-                 check_signed_zero=False, shapes=None):
+                 check_signed_zero=False, shapes=None,
+                 grad_vs_torch_contiguous_only=False):
         self.name = name
         self.fn = fn or (lambda m, *a, **k: getattr(m, name)(*a, **k))
         self.samples = samples
@@ -82,6 +83,7 @@ class OpInfo:
         self.grad_outputs = grad_outputs  # indices of differentiable outputs
         self.check_signed_zero = check_signed_zero
         self.shapes = shapes
+        self.grad_vs_torch_contiguous_only = grad_vs_torch_contiguous_only
 
     def __repr__(self):
         return self.name
@@ -590,7 +592,8 @@ view_row("repeat", lambda m, x: (x.repeat(2, 1, 3), x.repeat(1, 2)), [((2, 3), F
 view_row("squeeze", lambda m, x: (x.squeeze(), x.squeeze(2), m.squeeze(x, -4), x.squeeze(1)),
          [((1, 3, 1, 4), False)])
 view_row("unsqueeze", lambda m, x: (x.unsqueeze(0), x.unsqueeze(-1), m.unsqueeze(x, 2)),
-         [((3, 4), False), ((3, 4), True), ((), False)])
+         [((3, 4), False), ((3, 4), True)])
+view_row("unsqueeze_0d", lambda m, x: (x.unsqueeze(0), x.unsqueeze(-1)), [((), False)])
 view_row("narrow", lambda m, x: (x.narrow(1, 1, 3), m.narrow(x, 0, 2, 2), x.narrow(-1, 0, 0)),
          [((4, 5), False), ((4, 5), True)])
 view_row("select", lambda m, x: (x.select(1, 2), m.select(x, 0, -1), x[2], x[:, -1]),
@@ -654,7 +657,7 @@ index_row("getitem_list", lambda m, x: (x[[0, 2]], x[[0, 2], [1, 3]], x[:, [1, 0
            lambda dt: Sample(make((4, 5, 3), dt))])
 index_row("getitem_two_tensors", lambda m, x, i, j: (x[i, j], x[i, :, j], x[i, None, j], x[1:, i[:1], j]),
           [lambda dt: Sample(make((4, 5, 3), dt), _idx([[0, 1], [3, 2]]), _idx([1, 2]))])
-index_row("getitem_bool_mask", lambda m, x, b: (x[b], x[b, None], x[:, b[0]], x[b[0, :4] if x.dim() == 2 else b[0]]),
+index_row("getitem_bool_mask", lambda m, x, b: (x[b], x[None, b], x[:, b[0]], x[b[0, :4] if x.dim() == 2 else b[0]]),
           [lambda dt: Sample(make((4, 5), dt), make((4, 5), "bool")),
            lambda dt: Sample(make((4, 5), dt, noncontig=True), make((4, 5), "bool"))])
 index_row("getitem_scalar_bool", lambda m, x: (x[True], x[False], x[None], x[0, True]),
@@ -686,7 +689,7 @@ index_row("setitem_mask", _setitem(lambda m, b: b),
 index_row("setitem_list_slice", _setitem(lambda m: ([0, 2], slice(1, None))),
           [lambda dt: Sample(make((4, 5), dt), make((2, 4), dt))], gradcheck=False)
 index_row("setitem_ellipsis_none", _setitem(lambda m: (Ellipsis, None, 1)),
-          [lambda dt: Sample(make((2, 4, 5), dt), make((2, 1, 4), dt))], gradcheck=False)
+          [lambda dt: Sample(make((2, 4, 5), dt), make((4, 1), dt))], gradcheck=False)
 index_row("nonzero", lambda m, x: (m.nonzero(x), x.nonzero(), m.nonzero(x, as_tuple=True)),
           [lambda dt: Sample(make((4, 5), dt, -1, 1)), lambda dt: Sample(make((), dt, 0.5, 1)),
            lambda dt: Sample(make((0, 3), dt)), lambda dt: Sample(make((2, 3, 4), dt, -1, 1, noncontig=True))],
@@ -730,7 +733,10 @@ index_row("masked_fill", lambda m, x, b, v: (m.masked_fill(x, b, v), x.masked_fi
 index_row("masked_select", lambda m, x, b: (m.masked_select(x, b), x.masked_select(b)),
           [lambda dt: Sample(make((4, 5), dt), make((4, 5), "bool")),
            lambda dt: Sample(make((4, 5), dt), make((5,), "bool")),
-           lambda dt: Sample(make((4, 5), dt, noncontig=True), make((4, 5), "bool", noncontig=True))])
+           lambda dt: Sample(make((4, 5), dt, noncontig=True), make((4, 5), "bool", noncontig=True))],
+          # torch 1.13's masked_select backward is wrong for a non-contiguous
+          # input (its own gradcheck fails), so only gradcheck judges that case
+          grad_vs_torch_contiguous_only=True)
 index_row("take_along_dim", lambda m, x, i, **k: m.take_along_dim(x, i, **k),
           [lambda dt: Sample(make((4, 5), dt), _idx(np.random.randint(0, 5, (4, 2))), dim=1),
            lambda dt: Sample(make((4, 5), dt), _idx(np.random.randint(0, 4, (1, 5))), dim=0),
@@ -758,7 +764,7 @@ linalg_row("matmul", None, [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3
                             ((4,), (2, 4, 3)), ((2, 2, 3), (3,)), ((0, 3), (3, 4)), ((2, 0), (0, 3)),
                             ((1, 1), (1, 1))], dtypes=FLOATS + ["int64"], method=True)
 add(OpInfo("matmul_transposed", fn=lambda m, x, y: m.matmul(x, y), samples=fixed(
-    lambda dt: Sample(make((5, 3), dt, noncontig=True), make((5, 4), dt, noncontig=True)),
+    lambda dt: Sample(make((3, 5), dt, noncontig=True), make((5, 4), dt, noncontig=True)),
     lambda dt: Sample(make((2, 4, 3), dt, noncontig=True), make((3, 4), dt))),
     dtypes=FLOATS, tol={"float32": (1e-5, 1e-5)}))
 linalg_row("mm", None, [((2, 3), (3, 4)), ((1, 5), (5, 1)), ((3, 0), (0, 2))],

@@ -1,0 +1,153 @@
+"""ember: a PyTorch-style tensor library. ``import ember`` works like ``import torch``
+for the ops it covers; every computation runs in the C++ core (``ember._C``).
+
+NumPy is imported lazily, only by the functions that need it.
+"""
+
+from . import _C
+from ._C import Tensor, dtype, device, Generator  # noqa: F401
+from ._C import *  # noqa: F401,F403  (ops, creation functions, dtypes)
+
+__version__ = "0.1.0"
+
+# ---- dtypes (torch's names and aliases) ----
+float32 = _C.float32
+float64 = _C.float64
+float16 = _C.float16
+bfloat16 = _C.bfloat16
+int64 = _C.int64
+int32 = _C.int32
+int16 = _C.int16
+int8 = _C.int8
+uint8 = _C.uint8
+bool = _C.bool  # noqa: A001  (shadows the builtin inside this module, as torch does)
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple of ints that prints as ``ember.Size([2, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "ember.Size([" + ", ".join(str(s) for s in self) + "])"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, key):
+        r = tuple.__getitem__(self, key)
+        return Size(r) if isinstance(key, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+
+def _return_type(name, fields=("values", "indices")):
+    # torch.return_types.max etc.: a tuple with named fields
+    def __new__(cls, *values):
+        return tuple.__new__(cls, values)
+
+    def __repr__(self):
+        inner = ",\n".join("%s=%r" % (f, v) for f, v in zip(fields, self))
+        return "ember.return_types.%s(\n%s)" % (name, inner)
+
+    ns = {"__new__": __new__, "__repr__": __repr__, "__slots__": (), "_fields": fields}
+    for i, f in enumerate(fields):
+        ns[f] = property(lambda self, i=i: tuple.__getitem__(self, i))
+    return type(name, (tuple,), ns)
+
+
+class return_types:  # noqa: N801  (torch's name)
+    max = _return_type("max")
+    min = _return_type("min")
+    sort = _return_type("sort")
+    topk = _return_type("topk")
+
+
+_C._set_python_classes(Size, {k: getattr(return_types, k) for k in ("max", "min", "sort", "topk")})
+
+# ---- grad mode ----
+from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
+from . import autograd  # noqa: E402,F401
+from . import cuda  # noqa: E402,F401
+from ._tensor_methods import _install  # noqa: E402
+
+_install(Tensor)
+del _install
+
+is_grad_enabled = _C.is_grad_enabled
+
+
+def is_inference_mode_enabled():
+    return False
+
+
+def set_default_dtype(d):
+    """Sets the dtype new floating-point tensors get (``ember.float32`` by default)."""
+    _C.set_default_dtype(d)
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
+
+
+def numel(input):
+    return input.numel()
+
+
+def clone(input, *, memory_format=None):
+    return input.clone()
+
+
+def detach(input):
+    return input.detach()
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing memory with any object that implements ``__dlpack__``
+    (torch, NumPy >= 1.22) or with a legacy "dltensor" capsule."""
+    if hasattr(ext_tensor, "__dlpack__"):
+        return _C._from_dlpack_capsule(ext_tensor.__dlpack__())
+    return _C._from_dlpack_capsule(ext_tensor)
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None, sci_mode=None):
+    """Printing options, as torch.set_printoptions (profile: "default", "short", "full")."""
+    if profile == "default":
+        _C._set_printoptions(4, 1000, 3, 80, None, True)
+    elif profile == "short":
+        _C._set_printoptions(2, 1000, 2, 80, None, True)
+    elif profile == "full":
+        _C._set_printoptions(4, 2**62, 3, 80, None, True)
+    _C._set_printoptions(precision, threshold, edgeitems, linewidth, sci_mode, sci_mode is not None)
+
+
+def get_printoptions():
+    return _C._get_printoptions()
+
+
+def typename(obj):
+    if isinstance(obj, Tensor):
+        return "ember." + {
+            float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor",
+            int64: "LongTensor", int32: "IntTensor", int16: "ShortTensor", int8: "CharTensor",
+            uint8: "ByteTensor", bool: "BoolTensor",
+        }[obj.dtype]
+    return type(obj).__qualname__
+
+
+def _check_einsum_args(*args):
+    return args

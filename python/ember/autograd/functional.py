@@ -1,0 +1,1 @@
+"""ember.autograd.functional (placeholder for jacobian/hessian helpers)."""
