@@ -1,0 +1,110 @@
+#pragma once
+
+// Neural-network functional ops, ATen-style free functions as libtorch's
+// `torch::conv2d(...)`, `torch::cross_entropy_loss(...)`; the math of every
+// layer lives here once, and modules (C++ and Python) are thin wrappers.
+// Shapes use torch's letters: N batch, C channels, H/W spatial, L length.
+
+#include <optional>
+#include <string>
+
+#include "ember/ops.h"
+
+namespace ember {
+
+/// Reduction of a loss over its elements: torch's 'none' | 'mean' | 'sum'.
+enum class Reduction { None, Mean, Sum, BatchMean /* kl_div only */ };
+/// Parses "none", "mean", "sum" or "batchmean" (ValueError otherwise).
+EMBER_API Reduction reduction_from_string(const std::string& s);
+
+// ------------------------------------------------------------ convolution
+/// input [N, C_in, L], weight [C_out, C_in/groups, K] -> [N, C_out, L_out].
+EMBER_API Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+                        IntArrayRef stride = 1, IntArrayRef padding = 0, IntArrayRef dilation = 1,
+                        int64_t groups = 1);
+/// input [N, C_in, H, W], weight [C_out, C_in/groups, kH, kW].
+EMBER_API Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+                        IntArrayRef stride = 1, IntArrayRef padding = 0, IntArrayRef dilation = 1,
+                        int64_t groups = 1);
+/// padding "same" or "valid", as torch's string form.
+EMBER_API Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        const std::string& padding, IntArrayRef dilation = 1, int64_t groups = 1);
+EMBER_API Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        const std::string& padding, IntArrayRef dilation = 1, int64_t groups = 1);
+/// weight [C_in, C_out/groups, kH, kW].
+EMBER_API Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+                                  IntArrayRef stride = 1, IntArrayRef padding = 0,
+                                  IntArrayRef output_padding = 0, int64_t groups = 1, IntArrayRef dilation = 1);
+
+// ---------------------------------------------------------------- pooling
+EMBER_API Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
+                            IntArrayRef padding = 0, IntArrayRef dilation = 1, bool ceil_mode = false);
+/// (output, indices): indices are flat positions in each input plane.
+EMBER_API std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArrayRef kernel_size,
+                                                             IntArrayRef stride = {}, IntArrayRef padding = 0,
+                                                             IntArrayRef dilation = 1, bool ceil_mode = false);
+EMBER_API Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
+                            IntArrayRef padding = 0, bool ceil_mode = false, bool count_include_pad = true,
+                            std::optional<int64_t> divisor_override = std::nullopt);
+EMBER_API Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size);
+
+// ---------------------------------------------------------- normalization
+/// Training: normalizes with batch statistics and updates running_mean /
+/// running_var in place (unbiased variance, as torch); eval: uses them.
+EMBER_API Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
+                            const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
+                            double momentum = 0.1, double eps = 1e-5);
+EMBER_API Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight = Tensor(),
+                            const Tensor& bias = Tensor(), double eps = 1e-5);
+EMBER_API Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight = Tensor(),
+                            const Tensor& bias = Tensor(), double eps = 1e-5);
+/// eps: nullopt uses the dtype's machine epsilon, as torch.
+EMBER_API Tensor rms_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight = Tensor(),
+                          std::optional<double> eps = std::nullopt);
+
+// ------------------------------------------------------------------ misc
+EMBER_API Tensor dropout(const Tensor& input, double p = 0.5, bool training = true);
+/// weight [num_embeddings, embedding_dim]; padding_idx rows get no gradient.
+EMBER_API Tensor embedding(const Tensor& input, const Tensor& weight,
+                           std::optional<int64_t> padding_idx = std::nullopt);
+/// pad: (left, right, top, bottom, ...) from the last dim backwards;
+/// mode "constant", "reflect", "replicate" or "circular".
+EMBER_API Tensor pad(const Tensor& input, IntArrayRef pad, const std::string& mode = "constant",
+                     double value = 0);
+/// mode "nearest" or "bilinear" (align_corners as torch).
+EMBER_API Tensor interpolate(const Tensor& input, std::optional<std::vector<int64_t>> size,
+                             std::optional<std::vector<double>> scale_factor = std::nullopt,
+                             const std::string& mode = "nearest", std::optional<bool> align_corners = std::nullopt);
+/// q [..., L, E], k [..., S, E], v [..., S, Ev] -> [..., L, Ev]. attn_mask:
+/// bool (true = attend) or float (added). Dropout uses the default generator.
+EMBER_API Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
+                                              const Tensor& attn_mask = Tensor(), double dropout_p = 0.0,
+                                              bool is_causal = false, std::optional<double> scale = std::nullopt);
+EMBER_API Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01);
+EMBER_API Tensor elu(const Tensor& input, double alpha = 1.0);
+
+// ---------------------------------------------------------------- losses
+/// input [N, C] or [N, C, d1...] logits; target class indices [N, d1...]
+/// (int64) or class probabilities with input's shape.
+EMBER_API Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = Tensor(),
+                               Reduction reduction = Reduction::Mean, int64_t ignore_index = -100,
+                               double label_smoothing = 0.0);
+EMBER_API Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight = Tensor(),
+                          Reduction reduction = Reduction::Mean, int64_t ignore_index = -100);
+EMBER_API Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+EMBER_API Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean);
+EMBER_API Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                                double beta = 1.0);
+EMBER_API Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                            double delta = 1.0);
+EMBER_API Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight = Tensor(),
+                                      Reduction reduction = Reduction::Mean);
+EMBER_API Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target,
+                                                  const Tensor& weight = Tensor(),
+                                                  Reduction reduction = Reduction::Mean,
+                                                  const Tensor& pos_weight = Tensor());
+/// input holds log-probabilities; log_target: target holds them too.
+EMBER_API Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
+                        bool log_target = false);
+
+}  // namespace ember
