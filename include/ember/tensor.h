@@ -73,6 +73,9 @@ class EMBER_API Tensor {
   T* data() const { return data_ptr<T>(); }
   /// Version counter, shared by views; bumped by every in-place op.
   uint32_t _version() const;
+  /// Marks the data as modified in place (for code that writes through
+  /// data_ptr, such as fused optimizer steps).
+  void _increment_version() const;
   bool is_alias_of(const Tensor& other) const;
 
   // ---- conversion and copies ----
@@ -123,6 +126,10 @@ class EMBER_API Tensor {
   void remove_hook(unsigned handle) const;
   /// Same data, no autograd history (shares the version counter).
   Tensor data() const { return detach(); }
+  /// Makes this tensor (and every handle to it) use `new_data`'s storage,
+  /// geometry and dtype, keeping its autograd identity (torch's set_data,
+  /// `x.data = y`). Used by Module::to.
+  void set_data(const Tensor& new_data) const;
 
   // ---- views and shapes ----
   Tensor view(IntArrayRef size) const;

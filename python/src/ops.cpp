@@ -473,7 +473,6 @@ void init_views(py::module_& m, py::class_<Tensor>& c) {
   auto split = [](T x, py::handle s, int64_t dim) {
     if (PyList_Check(s.ptr()) || PyTuple_Check(s.ptr())) {
       auto sizes = s.cast<IntList>();
-      py::gil_scoped_release g;
       return py::tuple(py::cast(ember::split(x, sizes, dim)));
     }
     int64_t n;

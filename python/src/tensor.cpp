@@ -64,7 +64,7 @@ py::object inplace(py::object self, py::handle b, FT&& ft, FS&& fs) {
 // allowed only where autograd is not involved.
 void assign_result(Tensor& self, const Tensor& r, const char* name) {
   if (ember::is_grad_enabled() && (self.requires_grad() || r.requires_grad()))
-    throw py::type_error(std::string(name) + ": in-place form is not supported on tensors that require grad");
+    throw ember::NotImplementedError(std::string(name) + ": in-place form is not supported on tensors that require grad");
   ember::NoGradGuard ng;
   self.copy_(r);
 }

@@ -49,6 +49,12 @@ class TensorImpl {
   /// Changes the view geometry (as_strided_, squeeze_, detach-sharing).
   void set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t offset);
   void set_dtype(ScalarType t) { dtype_ = t; }
+  /// Takes other's storage, geometry and dtype (autograd state stays).
+  void set_data_from(const TensorImpl& o) {
+    storage_ = o.storage_;
+    dtype_ = o.dtype_;
+    set_geometry(o.sizes_, o.strides_, o.offset_);
+  }
 
   AutogradMeta* autograd() const { return autograd_ ? const_cast<AutogradMeta*>(&*autograd_) : nullptr; }
   AutogradMeta& autograd_mut() {

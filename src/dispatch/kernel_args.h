@@ -62,4 +62,18 @@ using MaskedSelectFn = Tensor (*)(const Tensor& in, const Tensor& mask);
 using NonzeroFn = Tensor (*)(const Tensor& in);
 using TriFn = void (*)(const Tensor& out, const Tensor& in, int64_t diagonal);
 
+/// Sliding-window geometry of convolution and pooling: kernel, stride,
+/// padding and dilation (h, w) and the output grid (oh, ow).
+struct ConvGeom {
+  int64_t kh, kw, sh, sw, ph, pw, dh, dw, oh, ow;
+};
+/// col: [C * kh * kw, N, oh * ow], im: [N, C, H, W], both contiguous and of
+/// one float dtype. im2col reads im (zeros outside it); col2im overwrites im
+/// with the sum of every column entry that reads each pixel.
+using Im2colFn = void (*)(const Tensor& col, const Tensor& im, const ConvGeom& g);
+using Col2imFn = void (*)(const Tensor& im, const Tensor& col, const ConvGeom& g);
+/// out and indices (int64, flat position in the input plane): [N, C, oh, ow];
+/// in: [N, C, H, W] contiguous. NaN wins, as torch.
+using MaxPool2dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g);
+
 }  // namespace ember

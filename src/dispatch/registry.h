@@ -28,7 +28,8 @@ namespace ember {
   X(reduce_argmax) X(reduce_argmin) X(cumsum) X(cumprod) X(softmax) X(log_softmax)      \
   X(softmax_backward) X(log_softmax_backward) X(sort) X(gemm) X(uniform) X(normal)      \
   X(bernoulli) X(randint) X(index_select) X(gather) X(scatter) X(scatter_add)           \
-  X(index_add) X(masked_select) X(nonzero) X(tril) X(triu)
+  X(index_add) X(masked_select) X(nonzero) X(tril) X(triu)                               \
+  X(im2col) X(col2im) X(max_pool2d)
 
 enum class OpId : uint16_t {
 #define EMBER_OP_ENUM(name) name,

@@ -31,6 +31,7 @@ TensorOptions Tensor::options() const { return TensorOptions().dtype(dtype()).de
 bool Tensor::is_contiguous() const { EMBER_IMPL_CHECK(); return impl_->is_contiguous(); }
 void* Tensor::data_ptr() const { EMBER_IMPL_CHECK(); return impl_->data(); }
 uint32_t Tensor::_version() const { EMBER_IMPL_CHECK(); return impl_->storage()->version; }
+void Tensor::_increment_version() const { EMBER_IMPL_CHECK(); impl_->storage()->version++; }
 bool Tensor::is_alias_of(const Tensor& o) const {
   return defined() && o.defined() && impl_->storage() == o.impl_->storage();
 }
@@ -225,6 +226,12 @@ Tensor Tensor::detach() const {
   EMBER_IMPL_CHECK();
   return detail::make_view(*this, sizes(), strides(), storage_offset());
 }
+void Tensor::set_data(const Tensor& new_data) const {
+  EMBER_IMPL_CHECK();
+  EMBER_CHECK(new_data.defined(), "set_data: new data is undefined");
+  impl_->set_data_from(*new_data.unsafe_impl());
+}
+
 Tensor& Tensor::detach_() {
   EMBER_IMPL_CHECK();
   if (auto* am = impl_->autograd()) {

@@ -152,7 +152,7 @@ Tensor unflatten(const Tensor& input, int64_t dim, IntArrayRef sizes) {
 
 Tensor permute(const Tensor& input, IntArrayRef dims) {
   int64_t n = input.dim();
-  EMBER_CHECK(int64_t(dims.size()) == n, "permute(sparse_coo): number of dimensions in the tensor input does not "
+  EMBER_CHECK(int64_t(dims.size()) == n, "permute: number of dimensions in the tensor input does not "
               "match the length of the desired ordering of dimensions i.e. input.dim() = ", n,
               " is not equal to len(dims) = ", dims.size());
   Shape sizes(n), strides(n), inverse(n);

@@ -14,7 +14,7 @@ torch = pytest.importorskip("torch")
 
 
 def _f(m, *shape, dt="float32"):
-    return m.ones(*shape, dtype=getattr(m, dt))
+    return m.ones(shape, dtype=getattr(m, dt))
 
 
 # name: (fn(m), regex the ember message must match, case-insensitive)
@@ -22,7 +22,7 @@ ERROR_CASES = {
     "matmul_shapes": (lambda m: _f(m, 2, 3) @ _f(m, 4, 5), r"cannot be multiplied|shape"),
     "matmul_batched_shapes": (lambda m: m.matmul(_f(m, 2, 2, 3), _f(m, 3, 4, 5)), r"broadcast|must match|shape"),
     "matmul_dtype_mismatch": (lambda m: _f(m, 2, 3) @ _f(m, 3, 4, dt="float64"), r"dtype|type|float"),
-    "matmul_0d": (lambda m: m.matmul(_f(m), _f(m, 3)), r"dim|0"),
+    "matmul_0d": (lambda m: m.matmul(_f(m), _f(m, 3)), r"1-?D|dim"),
     "mm_1d": (lambda m: m.mm(_f(m, 3), _f(m, 3, 2)), r"2-?D|matri|dim"),
     "bmm_2d": (lambda m: m.bmm(_f(m, 3, 3), _f(m, 3, 3)), r"3-?D|batch|dim"),
     "dot_shapes": (lambda m: m.dot(_f(m, 3), _f(m, 4)), r"size|shape|same"),
@@ -100,7 +100,6 @@ ERROR_CASES = {
     "tensor_string": (lambda m: m.tensor("abc"), r"str|type|data"),
     "tensor_object": (lambda m: m.tensor([object()]), r"object|type|convert|data"),
     "add_string": (lambda m: _f(m, 2) + "a", r"str|unsupported|operand|type"),
-    "sum_dim_string": (lambda m: _f(m, 2).sum(dim="a"), r"str|argument|dim|name"),
     "arange_step_zero": (lambda m: m.arange(0, 5, 0), r"step|zero|nonzero"),
     "arange_wrong_sign": (lambda m: m.arange(0, 5, -1), r"bound|sign|step|inconsistent"),
     "arange_nan": (lambda m: m.arange(0, float("nan")), r"nan|finite|inf|bound|overflow|size"),

@@ -289,3 +289,17 @@ def test_to_and_type_conversions():
                 x.clone().data_ptr() != x.data_ptr(), x.cpu() is x)
     got, exp = both(f)
     assert got == exp, f"ember {got}\ntorch {exp}"
+
+
+def test_nn_functional_namespace():
+    """torch users call these through torch.nn.functional (often as F)."""
+    import importlib
+    F = importlib.import_module(ember.__name__ + ".nn.functional")
+    assert ember.nn.functional is F
+    for name in ["relu", "gelu", "silu", "softplus", "sigmoid", "tanh", "softmax", "log_softmax",
+                 "linear", "one_hot"]:
+        assert hasattr(F, name), f"{ember.__name__}.nn.functional.{name} is missing"
+    x = ember.tensor([[-1.0, 0.5, 2.0]])
+    assert F.gelu(x, approximate="tanh").shape == (1, 3)
+    assert F.softmax(x, dim=1).sum().item() == pytest.approx(1.0)
+    assert F.one_hot(ember.tensor([1, 0]), 3).tolist() == [[0, 1, 0], [1, 0, 0]]

@@ -1,0 +1,314 @@
+#pragma once
+
+// Layers, as libtorch's C++ frontend: an `XImpl` module holding parameters
+// whose forward calls the functional op, a holder `X` (EMBER_MODULE), and an
+// options struct with chainable setters (`Conv2dOptions(1, 6, 5).stride(1)`).
+// Parameter names, state_dict keys and default initialization are torch's.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ember/nn/functional.h"
+#include "ember/nn/init.h"
+#include "ember/nn/module.h"
+
+/// A chainable option: `opts.stride(2)` sets and returns the options.
+#define EMBER_ARG(T, name)                     \
+ public:                                       \
+  auto& name(const T& v) {                     \
+    name##_ = v;                               \
+    return *this;                              \
+  }                                            \
+  const T& name() const { return name##_; }    \
+                                               \
+ private:                                      \
+  T name##_
+
+namespace ember {
+namespace nn {
+
+// ---------------------------------------------------------------- Linear
+struct LinearOptions {
+  LinearOptions(int64_t in_features, int64_t out_features) : in_features_(in_features), out_features_(out_features) {}
+  EMBER_ARG(int64_t, in_features);
+  EMBER_ARG(int64_t, out_features);
+  EMBER_ARG(bool, bias) = true;
+};
+/// y = x W^T + b; weight [out_features, in_features].
+class EMBER_API LinearImpl : public Module {
+ public:
+  LinearImpl(int64_t in_features, int64_t out_features) : LinearImpl(LinearOptions(in_features, out_features)) {}
+  explicit LinearImpl(const LinearOptions& options);
+  Tensor forward(const Tensor& input);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  LinearOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(Linear);
+
+// ---------------------------------------------------------------- Conv
+struct Conv2dOptions {
+  Conv2dOptions(int64_t in_channels, int64_t out_channels, std::vector<int64_t> kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(expand2(kernel_size)) {}
+  Conv2dOptions(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : Conv2dOptions(in_channels, out_channels, std::vector<int64_t>{kernel_size}) {}
+  EMBER_ARG(int64_t, in_channels);
+  EMBER_ARG(int64_t, out_channels);
+  EMBER_ARG(std::vector<int64_t>, kernel_size);
+  EMBER_ARG(std::vector<int64_t>, stride) = {1, 1};
+  EMBER_ARG(std::vector<int64_t>, padding) = {0, 0};
+  /// "same" / "valid" override `padding` when set.
+  EMBER_ARG(std::string, padding_mode_str) = "";
+  EMBER_ARG(std::vector<int64_t>, dilation) = {1, 1};
+  EMBER_ARG(int64_t, groups) = 1;
+  EMBER_ARG(bool, bias) = true;
+
+ public:
+  static std::vector<int64_t> expand2(std::vector<int64_t> v) {
+    if (v.size() == 1) v.push_back(v[0]);
+    return v;
+  }
+};
+/// input [N, C_in, H, W]; weight [C_out, C_in/groups, kH, kW].
+class EMBER_API Conv2dImpl : public Module {
+ public:
+  Conv2dImpl(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : Conv2dImpl(Conv2dOptions(in_channels, out_channels, kernel_size)) {}
+  explicit Conv2dImpl(const Conv2dOptions& options);
+  Tensor forward(const Tensor& input);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  Conv2dOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(Conv2d);
+
+// ---------------------------------------------------------------- pooling
+struct MaxPool2dOptions {
+  MaxPool2dOptions(std::vector<int64_t> kernel_size) : kernel_size_(Conv2dOptions::expand2(kernel_size)) {}
+  MaxPool2dOptions(int64_t k) : MaxPool2dOptions(std::vector<int64_t>{k}) {}
+  EMBER_ARG(std::vector<int64_t>, kernel_size);
+  EMBER_ARG(std::vector<int64_t>, stride) = {};
+  EMBER_ARG(std::vector<int64_t>, padding) = {0, 0};
+  EMBER_ARG(std::vector<int64_t>, dilation) = {1, 1};
+  EMBER_ARG(bool, ceil_mode) = false;
+};
+class EMBER_API MaxPool2dImpl : public Module {
+ public:
+  explicit MaxPool2dImpl(const MaxPool2dOptions& options) : Module("MaxPool2d"), options(options) {}
+  MaxPool2dImpl(int64_t k) : MaxPool2dImpl(MaxPool2dOptions(k)) {}
+  Tensor forward(const Tensor& input);
+  MaxPool2dOptions options;
+};
+EMBER_MODULE(MaxPool2d);
+
+struct AvgPool2dOptions {
+  AvgPool2dOptions(std::vector<int64_t> kernel_size) : kernel_size_(Conv2dOptions::expand2(kernel_size)) {}
+  AvgPool2dOptions(int64_t k) : AvgPool2dOptions(std::vector<int64_t>{k}) {}
+  EMBER_ARG(std::vector<int64_t>, kernel_size);
+  EMBER_ARG(std::vector<int64_t>, stride) = {};
+  EMBER_ARG(std::vector<int64_t>, padding) = {0, 0};
+  EMBER_ARG(bool, ceil_mode) = false;
+  EMBER_ARG(bool, count_include_pad) = true;
+};
+class EMBER_API AvgPool2dImpl : public Module {
+ public:
+  explicit AvgPool2dImpl(const AvgPool2dOptions& options) : Module("AvgPool2d"), options(options) {}
+  AvgPool2dImpl(int64_t k) : AvgPool2dImpl(AvgPool2dOptions(k)) {}
+  Tensor forward(const Tensor& input);
+  AvgPool2dOptions options;
+};
+EMBER_MODULE(AvgPool2d);
+
+// ---------------------------------------------------------------- norms
+struct BatchNormOptions {
+  BatchNormOptions(int64_t num_features) : num_features_(num_features) {}
+  EMBER_ARG(int64_t, num_features);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(double, momentum) = 0.1;
+  EMBER_ARG(bool, affine) = true;
+  EMBER_ARG(bool, track_running_stats) = true;
+};
+/// BatchNorm over dim 1; BatchNorm1d takes [N, C] or [N, C, L], 2d [N, C, H, W].
+class EMBER_API BatchNormImpl : public Module {
+ public:
+  BatchNormImpl(const BatchNormOptions& options, int64_t expected_dims, const char* name);
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  BatchNormOptions options;
+  Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
+ private:
+  int64_t expected_dims_;
+};
+class EMBER_API BatchNorm1dImpl : public BatchNormImpl {
+ public:
+  explicit BatchNorm1dImpl(const BatchNormOptions& o) : BatchNormImpl(o, 1, "BatchNorm1d") {}
+  BatchNorm1dImpl(int64_t n) : BatchNorm1dImpl(BatchNormOptions(n)) {}
+};
+class EMBER_API BatchNorm2dImpl : public BatchNormImpl {
+ public:
+  explicit BatchNorm2dImpl(const BatchNormOptions& o) : BatchNormImpl(o, 4, "BatchNorm2d") {}
+  BatchNorm2dImpl(int64_t n) : BatchNorm2dImpl(BatchNormOptions(n)) {}
+};
+EMBER_MODULE(BatchNorm1d);
+EMBER_MODULE(BatchNorm2d);
+
+struct LayerNormOptions {
+  LayerNormOptions(std::vector<int64_t> normalized_shape) : normalized_shape_(std::move(normalized_shape)) {}
+  EMBER_ARG(std::vector<int64_t>, normalized_shape);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(bool, elementwise_affine) = true;
+};
+class EMBER_API LayerNormImpl : public Module {
+ public:
+  explicit LayerNormImpl(const LayerNormOptions& options);
+  LayerNormImpl(int64_t n) : LayerNormImpl(LayerNormOptions({n})) {}
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  LayerNormOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(LayerNorm);
+
+// ---------------------------------------------------------------- misc
+class EMBER_API DropoutImpl : public Module {
+ public:
+  explicit DropoutImpl(double p = 0.5);
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  double p;
+};
+EMBER_MODULE(Dropout);
+
+struct EmbeddingOptions {
+  EmbeddingOptions(int64_t num_embeddings, int64_t embedding_dim)
+      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
+  EMBER_ARG(int64_t, num_embeddings);
+  EMBER_ARG(int64_t, embedding_dim);
+  EMBER_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
+};
+class EMBER_API EmbeddingImpl : public Module {
+ public:
+  EmbeddingImpl(int64_t n, int64_t d) : EmbeddingImpl(EmbeddingOptions(n, d)) {}
+  explicit EmbeddingImpl(const EmbeddingOptions& options);
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  EmbeddingOptions options;
+  Tensor weight;
+};
+EMBER_MODULE(Embedding);
+
+class EMBER_API FlattenImpl : public Module {
+ public:
+  explicit FlattenImpl(int64_t start_dim = 1, int64_t end_dim = -1)
+      : Module("Flatten"), start_dim(start_dim), end_dim(end_dim) {}
+  Tensor forward(const Tensor& input) { return input.flatten(start_dim, end_dim); }
+  int64_t start_dim, end_dim;
+};
+EMBER_MODULE(Flatten);
+
+class EMBER_API IdentityImpl : public Module {
+ public:
+  IdentityImpl() : Module("Identity") {}
+  Tensor forward(const Tensor& input) { return input; }
+};
+EMBER_MODULE(Identity);
+
+// Activations: modules without parameters.
+#define EMBER_ACTIVATION(Name, expr)                            \
+  class EMBER_API Name##Impl : public Module {                  \
+   public:                                                      \
+    Name##Impl() : Module(#Name) {}                             \
+    Tensor forward(const Tensor& input) { return expr; }        \
+  };                                                            \
+  EMBER_MODULE(Name)
+EMBER_ACTIVATION(ReLU, ember::relu(input));
+EMBER_ACTIVATION(Tanh, ember::tanh(input));
+EMBER_ACTIVATION(Sigmoid, ember::sigmoid(input));
+EMBER_ACTIVATION(SiLU, ember::silu(input));
+#undef EMBER_ACTIVATION
+
+class EMBER_API GELUImpl : public Module {
+ public:
+  explicit GELUImpl(std::string approximate = "none") : Module("GELU"), approximate(std::move(approximate)) {}
+  Tensor forward(const Tensor& input) { return ember::gelu(input, approximate); }
+  std::string approximate;
+};
+EMBER_MODULE(GELU);
+
+class EMBER_API LeakyReLUImpl : public Module {
+ public:
+  explicit LeakyReLUImpl(double negative_slope = 0.01) : Module("LeakyReLU"), negative_slope(negative_slope) {}
+  Tensor forward(const Tensor& input) { return ember::leaky_relu(input, negative_slope); }
+  double negative_slope;
+};
+EMBER_MODULE(LeakyReLU);
+
+class EMBER_API SoftmaxImpl : public Module {
+ public:
+  explicit SoftmaxImpl(int64_t dim) : Module("Softmax"), dim(dim) {}
+  Tensor forward(const Tensor& input) { return ember::softmax(input, dim); }
+  int64_t dim;
+};
+EMBER_MODULE(Softmax);
+
+class EMBER_API LogSoftmaxImpl : public Module {
+ public:
+  explicit LogSoftmaxImpl(int64_t dim) : Module("LogSoftmax"), dim(dim) {}
+  Tensor forward(const Tensor& input) { return ember::log_softmax(input, dim); }
+  int64_t dim;
+};
+EMBER_MODULE(LogSoftmax);
+
+// ---------------------------------------------------------------- containers
+/// Runs its children in order; children are named "0", "1", ...
+class EMBER_API SequentialImpl : public Module {
+ public:
+  SequentialImpl() : Module("Sequential") {}
+  template <typename... Holders>
+  explicit SequentialImpl(Holders&&... holders) : Module("Sequential") {
+    (push_back(std::forward<Holders>(holders)), ...);
+  }
+  template <typename H>
+  void push_back(H holder) {
+    auto ptr = holder.ptr();
+    add_child(std::to_string(steps_.size()), ptr);
+    steps_.push_back([holder](const Tensor& x) { return holder(x); });
+  }
+  Tensor forward(const Tensor& input) {
+    Tensor x = input;
+    for (auto& s : steps_) x = s(x);
+    return x;
+  }
+  size_t size() const { return steps_.size(); }
+
+ private:
+  std::vector<std::function<Tensor(const Tensor&)>> steps_;
+};
+EMBER_MODULE(Sequential);
+
+// ---------------------------------------------------------------- losses
+#define EMBER_LOSS_MODULE(Name, call)                                               \
+  class EMBER_API Name##Impl : public Module {                                      \
+   public:                                                                          \
+    explicit Name##Impl(Reduction reduction = Reduction::Mean)                      \
+        : Module(#Name), reduction(reduction) {}                                    \
+    Tensor forward(const Tensor& input, const Tensor& target) { return call; }      \
+    Reduction reduction;                                                            \
+  };                                                                                \
+  EMBER_MODULE(Name)
+EMBER_LOSS_MODULE(MSELoss, ember::mse_loss(input, target, reduction));
+EMBER_LOSS_MODULE(L1Loss, ember::l1_loss(input, target, reduction));
+EMBER_LOSS_MODULE(NLLLoss, ember::nll_loss(input, target, Tensor(), reduction));
+EMBER_LOSS_MODULE(CrossEntropyLoss, ember::cross_entropy(input, target, Tensor(), reduction));
+EMBER_LOSS_MODULE(BCELoss, ember::binary_cross_entropy(input, target, Tensor(), reduction));
+EMBER_LOSS_MODULE(BCEWithLogitsLoss, ember::binary_cross_entropy_with_logits(input, target, Tensor(), reduction));
+EMBER_LOSS_MODULE(SmoothL1Loss, ember::smooth_l1_loss(input, target, reduction));
+EMBER_LOSS_MODULE(HuberLoss, ember::huber_loss(input, target, reduction));
+#undef EMBER_LOSS_MODULE
+
+}  // namespace nn
+}  // namespace ember

@@ -1,0 +1,247 @@
+// Convolution: conv1d, conv2d, conv_transpose2d as im2col + one GEMM.
+//
+// Note [Convolution as im2col + GEMM]
+// im2col lays the input out as col [C k k, N L] (L = output positions; see
+// kernels/cpu/im2col.cpp), so the forward is one product
+// [O, C k k] x [C k k, N L] (one per group, batched), and autograd of that
+// product gives the two backward GEMMs: grad_col = W^T grad and
+// grad_W = grad col^T, the latter reducing over all N L at once. im2col
+// and col2im are each other's adjoints and each other's backward, so
+// double backward works and no convolution-specific formula is needed.
+// conv_transpose2d is the same pair read the other way: GEMM, then col2im.
+#include <string>
+#include <vector>
+
+#include "nn/nn_internal.h"
+#include "ops/ops_common.h"
+
+namespace ember {
+namespace detail {
+
+std::vector<int64_t> expand_pair(IntArrayRef v, const char* op, const char* name) {
+  EMBER_CHECK(v.size() == 1 || v.size() == 2, op, ": ", name, " must have 1 or 2 elements, got ", v.size(),
+              " (", v, ")");
+  return v.size() == 1 ? std::vector<int64_t>{v[0], v[0]} : std::vector<int64_t>{v[0], v[1]};
+}
+
+Tensor im2col(const Tensor& x, const ConvGeom& g) {
+  const Tensor xc = x.detach().contiguous();
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  Tensor col = empty({C * g.kh * g.kw, N, g.oh * g.ow}, x.options());
+  if (col.numel() > 0) kernel<Im2colFn>(OpId::im2col, x.device())(col, xc, g);
+  return autograd::record("im2col", {x}, col, [g, C, H, W](const Tensor& grad) {
+    return tensor_list{col2im(grad, g, C, H, W)};
+  });
+}
+
+Tensor col2im(const Tensor& col, const ConvGeom& g, int64_t C, int64_t H, int64_t W) {
+  const Tensor cc = col.detach().contiguous();
+  const int64_t N = col.size(1);
+  Tensor im = empty({N, C, H, W}, col.options());
+  if (im.numel() > 0) {
+    if (cc.numel() > 0) kernel<Col2imFn>(OpId::col2im, col.device())(im, cc, g);
+    else im.zero_();
+  }
+  return autograd::record("col2im", {col}, im, [g](const Tensor& grad) { return tensor_list{im2col(grad, g)}; });
+}
+
+}  // namespace detail
+
+namespace {
+
+// Shared checks of conv1d / conv2d. `sp` spatial dims (1 or 2); input is
+// batched ([N, C, *]) here. Returns nothing; throws naming `op`.
+void check_conv(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t groups,
+                int sp) {
+  const char* wshape = sp == 2 ? "[C_out, C_in / groups, kH, kW]" : "[C_out, C_in / groups, kW]";
+  EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight ", wshape, ", got shape ",
+              weight.sizes());
+  EMBER_CHECK(groups > 0, op, ": non-positive groups is not supported (got ", groups, ")");
+  EMBER_CHECK_TYPE(input.dtype() == weight.dtype(), op, ": input (", input.dtype(), ") and weight (",
+                   weight.dtype(), ") must have the same dtype");
+  detail::check_same_device(op, {&input, &weight});
+  EMBER_CHECK(input.size(1) == weight.size(1) * groups, op, ": input has ", input.size(1),
+              " channels but weight expects ", weight.size(1) * groups, " (weight shape ", weight.sizes(),
+              ", groups ", groups, ")");
+  EMBER_CHECK(weight.size(0) % groups == 0, op, ": weight has ", weight.size(0),
+              " output channels, not divisible by groups ", groups, " (weight shape ", weight.sizes(), ")");
+  if (bias.defined()) {
+    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), op, ": expected bias of shape [",
+                weight.size(0), "] (C_out), got ", bias.sizes());
+    EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (",
+                     weight.dtype(), ") must have the same dtype");
+    detail::check_same_device(op, {&input, &bias});
+  }
+}
+
+void check_geometry(const char* op, const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                    const std::vector<int64_t>& dilation) {
+  for (int i = 0; i < 2; ++i) {
+    EMBER_CHECK(stride[i] > 0, op, ": stride must be positive, got ", IntArrayRef(stride));
+    EMBER_CHECK(padding[i] >= 0, op, ": padding must be non-negative, got ", IntArrayRef(padding));
+    EMBER_CHECK(dilation[i] > 0, op, ": dilation must be positive, got ", IntArrayRef(dilation));
+  }
+}
+
+// x: [N, C, H, W]  w: [O, C / G, kh, kw]  bias: [O] -> [N, O, oh, ow].
+// `sp` is only for messages (conv1d runs as conv2d with H = 1).
+Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias,
+                   const std::vector<int64_t>& s, const std::vector<int64_t>& p, const std::vector<int64_t>& d,
+                   int64_t G, int sp) {
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t O = w.size(0), kh = w.size(2), kw = w.size(3);
+  const int64_t ekh = d[0] * (kh - 1) + 1, ekw = d[1] * (kw - 1) + 1;
+  if (sp == 2) {
+    EMBER_CHECK(ekh <= H + 2 * p[0] && ekw <= W + 2 * p[1], op, ": kernel size ", kh, "x", kw,
+                " (", ekh, "x", ekw, " with dilation) can't be greater than the padded input size ",
+                H + 2 * p[0], "x", W + 2 * p[1], " (input shape ", x.sizes(), ", padding ", IntArrayRef(p), ")");
+  } else {
+    EMBER_CHECK(ekw <= W + 2 * p[1], op, ": kernel size ", kw, " (", ekw,
+                " with dilation) can't be greater than the padded input length ", W + 2 * p[1], " (input length ", W,
+                ", padding ", p[1], ")");
+  }
+  ConvGeom g{kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], (H + 2 * p[0] - ekh) / s[0] + 1,
+             (W + 2 * p[1] - ekw) / s[1] + 1};
+  const int64_t L = g.oh * g.ow, Kg = (C / G) * kh * kw;
+  Tensor col = detail::im2col(x, g);  // [C kh kw, N, L]
+  Tensor out;                          // [O, N L]
+  if (G == 1) {
+    out = mm(w.reshape({O, Kg}), col.reshape({Kg, N * L}));
+  } else {
+    out = matmul(w.reshape({G, O / G, Kg}), col.reshape({G, Kg, N * L})).reshape({O, N * L});
+  }
+  if (bias.defined()) out = out + bias.reshape({O, 1});
+  return out.reshape({O, N, g.oh, g.ow}).permute({1, 0, 2, 3}).contiguous();
+}
+
+// Unbatched input ([C, *]) runs as a batch of one, as torch.
+Tensor conv_entry(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                  IntArrayRef padding, IntArrayRef dilation, int64_t groups, int sp) {
+  detail::check_defined(input, op);
+  detail::check_defined(weight, op);
+  const char* ishape = sp == 2 ? "[N, C, H, W]" : "[N, C, L]";
+  EMBER_CHECK(input.dim() == sp + 1 || input.dim() == sp + 2, op, ": expected ", sp + 1, "-D (unbatched) or ",
+              sp + 2, "-D (batched) input ", ishape, ", got shape ", input.sizes());
+  const bool batched = input.dim() == sp + 2;
+  Tensor x = batched ? input : input.unsqueeze(0);
+  check_conv(op, x, weight, bias, groups, sp);
+  std::vector<int64_t> s, p, d;
+  Tensor w = weight;
+  if (sp == 2) {
+    s = detail::expand_pair(stride, op, "stride");
+    p = detail::expand_pair(padding, op, "padding");
+    d = detail::expand_pair(dilation, op, "dilation");
+  } else {
+    EMBER_CHECK(stride.size() == 1 && padding.size() == 1 && dilation.size() == 1, op,
+                ": stride, padding and dilation must have 1 element each, got ", stride, ", ", padding, ", ",
+                dilation);
+    s = {1, stride[0]}, p = {0, padding[0]}, d = {1, dilation[0]};
+    x = x.unsqueeze(2);
+    w = weight.unsqueeze(2);
+  }
+  check_geometry(op, s, p, d);
+  Tensor out = conv2d_core(op, x, w, bias, s, p, d, groups, sp);
+  if (sp == 1) out = out.squeeze(2);
+  return batched ? out : out.squeeze(0);
+}
+
+// padding="same" | "valid". 'same' pads d (k - 1) in total per dim, the odd
+// one on the right/bottom, as torch.
+Tensor conv_entry_str(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                      IntArrayRef stride, const std::string& padding, IntArrayRef dilation, int64_t groups, int sp) {
+  if (padding == "valid") {
+    const int64_t zero = 0;
+    return conv_entry(op, input, weight, bias, stride, zero, dilation, groups, sp);
+  }
+  EMBER_CHECK(padding == "same", op, ": invalid padding string '", padding, "' (expected 'same' or 'valid')");
+  for (int64_t v : stride)
+    EMBER_CHECK(v == 1, op, ": padding='same' is not supported for strided convolutions (stride ", stride, ")");
+  detail::check_defined(weight, op);
+  EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight, got shape ", weight.sizes());
+  std::vector<int64_t> d = sp == 2 ? detail::expand_pair(dilation, op, "dilation")
+                                   : std::vector<int64_t>{dilation.size() ? dilation[0] : 1};
+  std::vector<int64_t> left(sp), extra;  // extra: F.pad order, last dim first
+  bool asym = false;
+  for (int i = sp - 1; i >= 0; --i) {
+    const int64_t total = d[i] * (weight.size(2 + i) - 1);
+    left[i] = total / 2;
+    extra.push_back(0);
+    extra.push_back(total - 2 * left[i]);
+    asym = asym || total % 2;
+  }
+  Tensor x = asym ? pad(input, extra) : input;
+  return conv_entry(op, x, weight, bias, stride, left, dilation, groups, sp);
+}
+
+}  // namespace
+
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+              IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry("conv2d", input, weight, bias, stride, padding, dilation, groups, 2);
+}
+Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+              IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry("conv1d", input, weight, bias, stride, padding, dilation, groups, 1);
+}
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+              const std::string& padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry_str("conv2d", input, weight, bias, stride, padding, dilation, groups, 2);
+}
+Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+              const std::string& padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry_str("conv1d", input, weight, bias, stride, padding, dilation, groups, 1);
+}
+
+// x: [N, C_in, H, W]  w: [C_in, C_out / G, kh, kw] -> [N, C_out, Ho, Wo] with
+// Ho = (H - 1) s - 2 p + d (kh - 1) + output_padding + 1: the gradient of
+// conv2d with respect to its input. See Note [Convolution as im2col + GEMM].
+Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        IntArrayRef padding, IntArrayRef output_padding, int64_t groups, IntArrayRef dilation) {
+  const char* op = "conv_transpose2d";
+  detail::check_defined(input, op);
+  detail::check_defined(weight, op);
+  EMBER_CHECK(input.dim() == 3 || input.dim() == 4, op,
+              ": expected 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape ", input.sizes());
+  EMBER_CHECK(weight.dim() == 4, op, ": expected 4-D weight [C_in, C_out / groups, kH, kW], got shape ",
+              weight.sizes());
+  EMBER_CHECK(groups > 0, op, ": non-positive groups is not supported (got ", groups, ")");
+  const bool batched = input.dim() == 4;
+  Tensor x = batched ? input : input.unsqueeze(0);
+  EMBER_CHECK_TYPE(x.dtype() == weight.dtype(), op, ": input (", x.dtype(), ") and weight (", weight.dtype(),
+                   ") must have the same dtype");
+  detail::check_same_device(op, {&x, &weight});
+  const int64_t N = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
+  EMBER_CHECK(Cin == weight.size(0), op, ": input has ", Cin, " channels but weight expects ", weight.size(0),
+              " (weight shape ", weight.sizes(), ", groups ", groups, ")");
+  EMBER_CHECK(Cin % groups == 0, op, ": input channels ", Cin, " are not divisible by groups ", groups);
+  const int64_t Cout = weight.size(1) * groups, kh = weight.size(2), kw = weight.size(3);
+  if (bias.defined()) {
+    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == Cout, op, ": expected bias of shape [", Cout,
+                "] (C_out), got ", bias.sizes());
+    EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (",
+                     weight.dtype(), ") must have the same dtype");
+  }
+  auto s = detail::expand_pair(stride, op, "stride");
+  auto p = detail::expand_pair(padding, op, "padding");
+  auto op_ = detail::expand_pair(output_padding, op, "output_padding");
+  auto d = detail::expand_pair(dilation, op, "dilation");
+  check_geometry(op, s, p, d);
+  for (int i = 0; i < 2; ++i)
+    EMBER_CHECK(op_[i] >= 0 && (op_[i] < s[i] || op_[i] < d[i]), op,
+                ": output padding must be smaller than either stride or dilation, got output_padding ",
+                IntArrayRef(op_), ", stride ", IntArrayRef(s), ", dilation ", IntArrayRef(d));
+  const int64_t Ho = (H - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op_[0] + 1;
+  const int64_t Wo = (W - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op_[1] + 1;
+  EMBER_CHECK(Ho > 0 && Wo > 0, op, ": output size ", Ho, "x", Wo, " is too small (input shape ", input.sizes(),
+              ", weight shape ", weight.sizes(), ")");
+  const int64_t G = groups, Cg = Cin / G, Kg = (Cout / G) * kh * kw;
+  // col: [G, C_out/G kh kw, N H W] = W_g^T x_g
+  Tensor xg = x.permute({1, 0, 2, 3}).reshape({G, Cg, N * H * W});
+  Tensor col = matmul(weight.reshape({G, Cg, Kg}).transpose(1, 2), xg);
+  ConvGeom g{kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], H, W};
+  Tensor out = detail::col2im(col.reshape({Cout * kh * kw, N, H * W}), g, Cout, Ho, Wo);
+  if (bias.defined()) out = out + bias.reshape({1, Cout, 1, 1});
+  return batched ? out : out.squeeze(0);
+}
+
+}  // namespace ember

@@ -1,0 +1,221 @@
+// Losses, composed from ember ops (autograd differentiates the
+// composition). Reductions follow torch 1.13, including the weighted mean
+// of nll_loss / cross_entropy (divide by the sum of the picked weights).
+#include <string>
+#include <vector>
+
+#include "nn/nn_internal.h"
+#include "ops/ops_common.h"
+
+namespace ember {
+
+Reduction reduction_from_string(const std::string& s) {
+  if (s == "none") return Reduction::None;
+  if (s == "mean") return Reduction::Mean;
+  if (s == "sum") return Reduction::Sum;
+  if (s == "batchmean") return Reduction::BatchMean;
+  throw ValueError(detail::str("'", s, "' is not a valid value for reduction (expected 'none', 'mean', 'sum' or ",
+                               "'batchmean')"));
+}
+
+namespace {
+
+Tensor reduce(const char* op, const Tensor& loss, Reduction r) {
+  switch (r) {
+    case Reduction::None: return loss;
+    case Reduction::Sum: return loss.sum();
+    case Reduction::Mean: return loss.mean();
+    default: break;
+  }
+  throw ValueError(detail::str(op, ": reduction 'batchmean' is only supported by kl_div"));
+}
+
+void check_same_shape(const char* op, const Tensor& input, const Tensor& target) {
+  EMBER_CHECK_VALUE(input.sizes().equals(target.sizes()), op, ": target shape ", target.sizes(),
+                    " must be the same as input shape ", input.sizes());
+}
+
+// Checks class-index targets and returns their dims: input [C] with a 0-d
+// target, or input [N, C, d1...] with target [N, d1...].
+void check_class_target(const char* op, const Tensor& input, const Tensor& target, const Tensor& weight,
+                        int64_t ignore_index) {
+  detail::check_defined(input, op);
+  detail::check_defined(target, op);
+  EMBER_CHECK(input.dim() >= 1, op, ": expected input [C] or [N, C, d1...], got a 0-d tensor");
+  EMBER_CHECK_TYPE(target.dtype() == kInt64, op, ": expected target of dtype int64 (class indices), got ",
+                   target.dtype(), " (shape ", target.sizes(), ")");
+  Shape want;
+  for (int64_t d = 0; d < input.dim(); ++d)
+    if (d != (input.dim() == 1 ? 0 : 1)) want.push_back(input.size(d));
+  EMBER_CHECK(target.sizes().equals(want), op, ": expected target of shape ", IntArrayRef(want), " for input ",
+              input.sizes(), ", got ", target.sizes());
+  const int64_t C = input.size(input.dim() == 1 ? 0 : 1);
+  if (weight.defined())
+    EMBER_CHECK(weight.dim() == 1 && weight.size(0) == C, op, ": expected weight of shape [", C,
+                "] (one per class), got ", weight.sizes());
+  Tensor t = target.to(Device(kCPU)).contiguous();
+  const int64_t* p = t.data_ptr<int64_t>();
+  for (int64_t i = 0; i < t.numel(); ++i)
+    EMBER_CHECK_INDEX(p[i] == ignore_index || (p[i] >= 0 && p[i] < C), op, ": target ", p[i],
+                      " is out of bounds (expected 0..", C - 1, " or ignore_index ", ignore_index, ")");
+}
+
+// Moves the class dim last: [N, C, d...] -> [N, d..., C] (a view).
+Tensor classes_last(const Tensor& x) {
+  if (x.dim() <= 2) return x;
+  std::vector<int64_t> perm{0};
+  for (int64_t d = 2; d < x.dim(); ++d) perm.push_back(d);
+  perm.push_back(1);
+  return x.permute(perm);
+}
+
+// [C] -> broadcastable against input along its class dim.
+Tensor class_view(const Tensor& w, const Tensor& input) {
+  if (input.dim() == 1) return w;
+  std::vector<int64_t> s(input.dim(), 1);
+  s[1] = w.numel();
+  return w.reshape(s);
+}
+
+}  // namespace
+
+// loss_i = -w[t_i] x[i, t_i] (0 where t_i == ignore_index);
+// mean = sum_i loss_i / sum_i w[t_i].
+Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
+                int64_t ignore_index) {
+  const char* op = "nll_loss";
+  check_class_target(op, input, target, weight, ignore_index);
+  Tensor valid = ne(target, ignore_index);
+  Tensor t = where(valid, target, zeros_like(target));
+  Tensor picked = gather(classes_last(input), -1, t.unsqueeze(-1)).squeeze(-1);
+  Tensor w = valid.to(input.dtype());
+  if (weight.defined()) w = index_select(weight, 0, t.reshape({-1})).reshape(t.sizes()) * w;
+  Tensor loss = -picked * w;
+  switch (reduction) {
+    case Reduction::Mean: return loss.sum() / w.sum();
+    case Reduction::BatchMean: return reduce(op, loss, reduction);
+    default: return reduce(op, loss, reduction);
+  }
+}
+
+Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
+                     int64_t ignore_index, double label_smoothing) {
+  const char* op = "cross_entropy";
+  detail::check_defined(input, op);
+  detail::check_defined(target, op);
+  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, op,
+              ": label_smoothing must be between 0.0 and 1.0, got ", label_smoothing);
+  EMBER_CHECK(input.dim() >= 1, op, ": expected input [C] or [N, C, d1...], got a 0-d tensor");
+  if (reduction == Reduction::BatchMean) reduce(op, input, reduction);
+  const int64_t cdim = input.dim() == 1 ? 0 : 1, C = input.size(cdim);
+  const double ls = label_smoothing;
+  Tensor logp = log_softmax(input, cdim);
+  if (is_floating_point(target.dtype())) {
+    // class probabilities: loss = -sum_c w_c t_c log p_c
+    EMBER_CHECK(target.sizes().equals(input.sizes()), op, ": expected probability target of the input's shape ",
+                input.sizes(), ", got ", target.sizes());
+    if (weight.defined())
+      EMBER_CHECK(weight.dim() == 1 && weight.size(0) == C, op, ": expected weight of shape [", C,
+                  "] (one per class), got ", weight.sizes());
+    Tensor t = ls > 0 ? target * (1 - ls) + ls / double(C) : target;
+    Tensor prod = logp * t;
+    if (weight.defined()) prod = prod * class_view(weight, input);
+    Tensor loss = -prod.sum({cdim});
+    if (reduction == Reduction::Mean) return loss.sum() / (double(input.numel()) / double(C));
+    return reduce(op, loss, reduction);
+  }
+  Tensor nll = nll_loss(logp, target, weight, reduction, ignore_index);
+  if (ls == 0) return nll;
+  // (1 - ls) nll + ls / C * smooth, smooth = -sum_c w_c log p_c
+  Tensor smooth = weight.defined() ? -(logp * class_view(weight, input)).sum({cdim}) : -logp.sum({cdim});
+  Tensor ignored = eq(target, ignore_index);
+  smooth = smooth.masked_fill(ignored, 0.0);
+  Tensor ret;
+  if (reduction == Reduction::Mean) {
+    // torch: weighted -> sum / sum of picked weights; unweighted -> mean over
+    // all entries, ignored ones included
+    ret = weight.defined()
+              ? smooth.sum() / index_select(weight, 0, masked_select(target, logical_not(ignored))).sum()
+              : smooth.mean();
+  } else {
+    ret = reduce(op, smooth, reduction);
+  }
+  return nll * (1 - ls) + ret * (ls / double(C));
+}
+
+Tensor mse_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return reduce("mse_loss", square(input - target), reduction);
+}
+
+Tensor l1_loss(const Tensor& input, const Tensor& target, Reduction reduction) {
+  return reduce("l1_loss", abs(input - target), reduction);
+}
+
+// |d| < beta: 0.5 d^2 / beta, else |d| - 0.5 beta
+Tensor smooth_l1_loss(const Tensor& input, const Tensor& target, Reduction reduction, double beta) {
+  const char* op = "smooth_l1_loss";
+  EMBER_CHECK(beta >= 0, op, ": smooth_l1_loss does not support negative values for beta (got ", beta, ")");
+  if (beta == 0) return reduce(op, abs(input - target), reduction);
+  Tensor d = input - target, z = abs(d);
+  return reduce(op, where(z < beta, square(d) * (0.5 / beta), z - 0.5 * beta), reduction);
+}
+
+// |d| < delta: 0.5 d^2, else delta (|d| - 0.5 delta)
+Tensor huber_loss(const Tensor& input, const Tensor& target, Reduction reduction, double delta) {
+  const char* op = "huber_loss";
+  EMBER_CHECK(delta > 0, op, ": huber_loss does not support non-positive values for delta (got ", delta, ")");
+  Tensor d = input - target, z = abs(d);
+  return reduce(op, where(z < delta, square(d) * 0.5, (z - 0.5 * delta) * delta), reduction);
+}
+
+// -w (t log x + (1 - t) log(1 - x)), each log clamped to >= -100 as torch
+Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction) {
+  const char* op = "binary_cross_entropy";
+  detail::check_defined(input, op);
+  detail::check_defined(target, op);
+  check_same_shape(op, input, target);
+  {
+    NoGradGuard no_grad;
+    EMBER_CHECK(input.numel() == 0 || !logical_or(input < 0, input > 1).any().item<bool>(), op,
+                ": all elements of input should be between 0 and 1");
+  }
+  Tensor loss = -(target * log(input).clamp_min(-100) + (1 - target) * log(1 - input).clamp_min(-100));
+  if (weight.defined()) loss = loss * weight;
+  return reduce(op, loss, reduction);
+}
+
+// torch's stable form: (1 - t) x + lw (log(exp(-m) + exp(-x - m)) + m),
+// m = max(-x, 0), lw = 1 + (pos_weight - 1) t.
+Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& target, const Tensor& weight,
+                                        Reduction reduction, const Tensor& pos_weight) {
+  const char* op = "binary_cross_entropy_with_logits";
+  detail::check_defined(input, op);
+  detail::check_defined(target, op);
+  check_same_shape(op, input, target);
+  Tensor m = (-input).clamp_min(0);
+  Tensor lse = log(exp(-m) + exp(-input - m)) + m;
+  Tensor loss = pos_weight.defined() ? (1 - target) * input + ((pos_weight - 1) * target + 1) * lse
+                                     : (1 - target) * input + lse;
+  if (weight.defined()) loss = loss * weight;
+  return reduce(op, loss, reduction);
+}
+
+// input holds log q; loss = t (log t - input), or exp(t) (t - input) when
+// the target holds log t too. 0 log 0 = 0.
+Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction, bool log_target) {
+  const char* op = "kl_div";
+  detail::check_defined(input, op);
+  detail::check_defined(target, op);
+  Tensor loss;
+  if (log_target) {
+    loss = exp(target) * (target - input);
+  } else {
+    Tensor pos = target > 0;
+    Tensor safe = where(pos, target, ones_like(target));
+    loss = where(pos, target * log(safe), zeros_like(target)) - target * input;
+  }
+  if (reduction == Reduction::BatchMean) return input.dim() == 0 ? loss.sum() : loss.sum() / double(input.size(0));
+  return reduce(op, loss, reduction);
+}
+
+}  // namespace ember

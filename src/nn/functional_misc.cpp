@@ -1,0 +1,248 @@
+// dropout, embedding, pad, interpolate, scaled_dot_product_attention,
+// leaky_relu, elu: compositions of ember ops (embedding has its own
+// backward so that padding_idx rows get no gradient).
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "nn/nn_internal.h"
+#include "ops/ops_common.h"
+
+namespace ember {
+
+Tensor dropout(const Tensor& input, double p, bool training) {
+  detail::check_defined(input, "dropout");
+  EMBER_CHECK_VALUE(p >= 0 && p <= 1, "dropout: probability has to be between 0 and 1, but got ", p);
+  if (!training || p == 0) return input;
+  if (p == 1) return input * zeros_like(input);
+  // mask ~ Bernoulli(1 - p) from the default generator, scaled by 1/(1 - p)
+  Tensor mask = empty_like(input);
+  mask.bernoulli_(1 - p);
+  return input * mask.mul_(1.0 / (1 - p));
+}
+
+// ------------------------------------------------------------ embedding
+Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx) {
+  const char* op = "embedding";
+  detail::check_defined(input, op);
+  detail::check_defined(weight, op);
+  EMBER_CHECK_TYPE(input.dtype() == kInt64 || input.dtype() == kInt32, op,
+                   ": expected indices of dtype int64 or int32, got ", input.dtype(), " (shape ", input.sizes(),
+                   ")");
+  EMBER_CHECK(weight.dim() == 2, op, ": expected 2-D weight [num_embeddings, embedding_dim], got shape ",
+              weight.sizes());
+  const int64_t num = weight.size(0), D = weight.size(1);
+  int64_t pad = -1;
+  if (padding_idx) {
+    EMBER_CHECK(*padding_idx < num && *padding_idx >= -num, op, ": padding_idx ", *padding_idx,
+                " must be within num_embeddings ", num);
+    pad = *padding_idx < 0 ? *padding_idx + num : *padding_idx;
+  }
+  Tensor idx = input.reshape({-1}).to(kInt64);
+  Shape out_shape(input.sizes());
+  out_shape.push_back(D);
+  Tensor out = index_select(weight.detach(), 0, idx).reshape(out_shape);
+  // grad_weight = index_add of grad rows (zeroed at padding_idx)
+  return autograd::record(op, {weight}, out, [idx, pad, num, D](const Tensor& grad) {
+    Tensor g = grad.reshape({-1, D});
+    if (pad >= 0) g = g * ne(idx, pad).unsqueeze(1).to(g.dtype());
+    return tensor_list{ember::index_add(zeros({num, D}, grad.options()), 0, idx, g)};
+  });
+}
+
+// ------------------------------------------------------------------ pad
+namespace {
+// Source positions of output positions -l .. n + r - 1 for one dim.
+Tensor pad_index(const std::string& mode, int64_t n, int64_t l, int64_t r) {
+  std::vector<int64_t> v;
+  for (int64_t j = -l; j < n + r; ++j) {
+    int64_t p = j;
+    if (mode == "reflect") {
+      if (p < 0) p = -p;
+      if (p >= n) p = 2 * (n - 1) - p;
+    } else if (mode == "replicate") {
+      p = std::min(std::max<int64_t>(p, 0), n - 1);
+    } else {  // circular
+      p = ((p % n) + n) % n;
+    }
+    v.push_back(p);
+  }
+  return tensor(v);
+}
+}  // namespace
+
+Tensor pad(const Tensor& input, IntArrayRef pad, const std::string& mode, double value) {
+  const char* op = "pad";
+  detail::check_defined(input, op);
+  const int64_t nd = input.dim(), npairs = pad.size() / 2;
+  EMBER_CHECK(pad.size() % 2 == 0, op, ": padding length must be divisible by 2, got ", pad.size(), " (", pad,
+              ")");
+  EMBER_CHECK(npairs <= nd, op, ": padding length ", pad.size(), " is too large for an input of ", nd,
+              " dims (shape ", input.sizes(), ")");
+  const bool constant = mode == "constant";
+  EMBER_CHECK_VALUE(constant || mode == "reflect" || mode == "replicate" || mode == "circular", op,
+                    ": unrecognised padding mode '", mode, "' (expected constant, reflect, replicate or circular)");
+  EMBER_CHECK_VALUE(constant || value == 0, op, ": padding mode '", mode,
+                    "' doesn't take in value argument (got ", value, ")");
+  Tensor x = input;
+  for (int64_t j = 0; j < npairs; ++j) {
+    const int64_t d = nd - 1 - j, l = pad[2 * j], r = pad[2 * j + 1], n = input.size(d);
+    EMBER_CHECK(n + l + r >= 0 && (n + l + r > 0 || constant), op, ": the input size ", n,
+                ", plus negative padding ", l, " and ", r, " resulted in an invalid output size ", n + l + r,
+                " at dim ", d, " of input ", input.sizes());
+    if (constant) {
+      if (l < 0) x = x.narrow(d, -l, x.size(d) + l);
+      if (r < 0) x = x.narrow(d, 0, x.size(d) + r);
+      if (l > 0 || r > 0) {
+        tensor_list parts;
+        Shape s(x.sizes());
+        if (l > 0) {
+          s[d] = l;
+          parts.push_back(full(s, value, x.options()));
+        }
+        parts.push_back(x);
+        if (r > 0) {
+          s[d] = r;
+          parts.push_back(full(s, value, x.options()));
+        }
+        x = cat(parts, d);
+      }
+      continue;
+    }
+    if (mode == "reflect")
+      EMBER_CHECK(l < n && r < n, op, ": padding size should be less than the corresponding input dimension, "
+                  "but got padding (", l, ", ", r, ") at dim ", d, " of input ", input.sizes());
+    if (mode == "circular")
+      EMBER_CHECK(l <= n && r <= n, op, ": padding value causes wrapping around more than once (padding (", l,
+                  ", ", r, ") at dim ", d, " of input ", input.sizes(), ")");
+    EMBER_CHECK(n > 0, op, ": cannot pad an empty dim ", d, " of input ", input.sizes(), " in mode '", mode, "'");
+    x = index_select(x, d, pad_index(mode, n, l, r).to(x.device()));
+  }
+  return x;
+}
+
+// ----------------------------------------------------------- interpolate
+namespace {
+// [o, in] linear interpolation matrix with torch's source index rule.
+Tensor linear_matrix(int64_t o, int64_t in, bool align_corners, std::optional<double> sf, const Tensor& like) {
+  double scale;
+  if (align_corners) scale = o > 1 ? double(in - 1) / double(o - 1) : 0.0;
+  else scale = sf ? 1.0 / *sf : double(in) / double(o);
+  std::vector<double> m(o * in, 0.0);
+  for (int64_t i = 0; i < o; ++i) {
+    double src = align_corners ? scale * i : scale * (i + 0.5) - 0.5;
+    if (!align_corners && src < 0) src = 0;
+    const int64_t i0 = std::min<int64_t>(int64_t(src), in - 1);
+    const int64_t i1 = i0 + (i0 < in - 1 ? 1 : 0);
+    const double l1 = std::min(src - double(i0), 1.0), l0 = 1.0 - l1;
+    m[i * in + i0] += l0;
+    m[i * in + i1] += l1;
+  }
+  return tensor(m, TensorOptions().dtype(kFloat64)).to(like.device(), like.dtype()).reshape({o, in});
+}
+// Nearest source index: floor(dst * scale) in float, as torch's kernel.
+Tensor nearest_index(int64_t o, int64_t in, std::optional<double> sf) {
+  const float scale = sf ? float(1.0 / *sf) : float(in) / float(o);
+  std::vector<int64_t> v(o);
+  for (int64_t i = 0; i < o; ++i) v[i] = std::min<int64_t>(int64_t(std::floor(float(i) * scale)), in - 1);
+  return tensor(v);
+}
+}  // namespace
+
+Tensor interpolate(const Tensor& input, std::optional<std::vector<int64_t>> size,
+                   std::optional<std::vector<double>> scale_factor, const std::string& mode,
+                   std::optional<bool> align_corners) {
+  const char* op = "interpolate";
+  detail::check_defined(input, op);
+  const bool nearest = mode == "nearest";
+  EMBER_CHECK_VALUE(nearest || mode == "linear" || mode == "bilinear", op, ": unsupported mode '", mode,
+                    "' (expected nearest, linear or bilinear)");
+  EMBER_CHECK_VALUE(!(nearest && align_corners), op,
+                    ": align_corners option can only be set with the interpolating modes: linear | bilinear");
+  const int64_t sp = input.dim() - 2;
+  EMBER_CHECK_VALUE(sp == 1 || sp == 2, op, ": expected 3-D [N, C, L] or 4-D [N, C, H, W] input, got shape ",
+                    input.sizes());
+  EMBER_CHECK_VALUE(!(mode == "bilinear" && sp != 2), op, ": got ", input.dim(),
+                    "-D input, but bilinear mode needs 4-D input");
+  EMBER_CHECK_VALUE(!(mode == "linear" && sp != 1), op, ": got ", input.dim(),
+                    "-D input, but linear mode needs 3-D input");
+  EMBER_CHECK_VALUE(size.has_value() != scale_factor.has_value(), op,
+                    size ? ": only one of size or scale_factor should be defined"
+                         : ": either size or scale_factor should be defined");
+  std::vector<int64_t> out(sp);
+  std::vector<std::optional<double>> sf(sp);
+  if (size) {
+    EMBER_CHECK_VALUE(size->size() == 1 || int64_t(size->size()) == sp, op, ": size shape must match input shape. "
+                      "Input is ", sp, "D, size is ", size->size());
+    for (int64_t i = 0; i < sp; ++i) out[i] = (*size)[size->size() == 1 ? 0 : i];
+  } else {
+    EMBER_CHECK_VALUE(scale_factor->size() == 1 || int64_t(scale_factor->size()) == sp, op,
+                      ": scale_factor shape must match input shape. Input is ", sp, "D, scale_factor is ",
+                      scale_factor->size());
+    for (int64_t i = 0; i < sp; ++i) {
+      sf[i] = (*scale_factor)[scale_factor->size() == 1 ? 0 : i];
+      out[i] = int64_t(std::floor(double(input.size(2 + i)) * *sf[i]));
+    }
+  }
+  for (int64_t i = 0; i < sp; ++i)
+    EMBER_CHECK(out[i] > 0 && input.size(2 + i) > 0, op, ": input and output sizes should be greater than 0, "
+                "but got input shape ", input.sizes(), " and output size ", IntArrayRef(out));
+  Tensor x = input;
+  if (nearest) {
+    for (int64_t i = 0; i < sp; ++i)
+      x = index_select(x, 2 + i, nearest_index(out[i], input.size(2 + i), sf[i]).to(x.device()));
+    return x;
+  }
+  const bool ac = align_corners.value_or(false);
+  // out = A_h x A_w^T
+  x = matmul(x, linear_matrix(out[sp - 1], input.size(-1), ac, sf[sp - 1], x).t());
+  if (sp == 2)
+    x = matmul(x.transpose(-2, -1), linear_matrix(out[0], input.size(2), ac, sf[0], x).t()).transpose(-2, -1);
+  return x.contiguous();
+}
+
+// ------------------------------------------------------------ attention
+// softmax(q k^T scale + mask) v; bool masks mark the positions to attend.
+Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
+                                    const Tensor& attn_mask, double dropout_p, bool is_causal,
+                                    std::optional<double> scale) {
+  const char* op = "scaled_dot_product_attention";
+  detail::check_defined(query, op);
+  detail::check_defined(key, op);
+  detail::check_defined(value, op);
+  EMBER_CHECK(query.dim() >= 2 && key.dim() >= 2 && value.dim() >= 2, op,
+              ": expected query, key and value with at least 2 dims, got ", query.sizes(), ", ", key.sizes(), ", ",
+              value.sizes());
+  EMBER_CHECK(query.size(-1) == key.size(-1) && key.size(-2) == value.size(-2), op,
+              ": query [..., L, E], key [..., S, E] and value [..., S, Ev] do not match: got ", query.sizes(), ", ",
+              key.sizes(), ", ", value.sizes());
+  EMBER_CHECK(!(is_causal && attn_mask.defined()), op,
+              ": explicit attn_mask should not be set when is_causal=true");
+  const int64_t L = query.size(-2), S = key.size(-2);
+  const double sc = scale ? *scale : 1.0 / std::sqrt(double(query.size(-1)));
+  Tensor attn = matmul(query, key.transpose(-2, -1)) * sc;
+  if (is_causal) {
+    Tensor keep = ones({L, S}, TensorOptions().dtype(kBool).device(query.device())).tril();
+    attn = attn.masked_fill(logical_not(keep), -std::numeric_limits<double>::infinity());
+  } else if (attn_mask.defined()) {
+    if (attn_mask.dtype() == kBool)
+      attn = attn.masked_fill(logical_not(attn_mask), -std::numeric_limits<double>::infinity());
+    else
+      attn = attn + attn_mask;
+  }
+  attn = softmax(attn, -1);
+  if (dropout_p > 0) attn = dropout(attn, dropout_p, true);
+  return matmul(attn, value);
+}
+
+Tensor leaky_relu(const Tensor& input, double negative_slope) {
+  // gradient at 0 is negative_slope, as torch
+  return where(input > 0, input, input * negative_slope);
+}
+
+Tensor elu(const Tensor& input, double alpha) {
+  // expm1 of min(x, 0): the branch not taken never overflows in backward
+  return where(input > 0, input, expm1(input.clamp_max(0)) * alpha);
+}
+
+}  // namespace ember

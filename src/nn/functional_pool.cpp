@@ -1,0 +1,158 @@
+// Pooling: max_pool2d (a kernel; backward scatters the gradient at the
+// saved indices), avg_pool2d (im2col, then a sum over each window and a
+// divide) and adaptive_avg_pool2d (two averaging matrices: windows are
+// products of a row range and a column range, so the pool is separable).
+#include <cmath>
+#include <tuple>
+#include <vector>
+
+#include "nn/nn_internal.h"
+#include "ops/ops_common.h"
+
+namespace ember {
+namespace {
+
+// torch's pooling_output_shape: with ceil_mode the last window must start
+// inside the input or its left padding.
+int64_t pool_out(int64_t in, int64_t k, int64_t pad, int64_t s, int64_t d, bool ceil_mode) {
+  const int64_t num = in + 2 * pad - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0);
+  int64_t out = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
+  if (ceil_mode && (out - 1) * s >= in + pad) --out;
+  return out;
+}
+
+struct Pool {
+  Tensor x;  // [N, C, H, W]
+  bool batched;
+  ConvGeom g;
+};
+
+Pool pool_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
+                IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 3 || input.dim() == 4, op,
+              ": expected 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape ", input.sizes());
+  auto k = detail::expand_pair(kernel_size, op, "kernel_size");
+  auto s = stride.empty() ? k : detail::expand_pair(stride, op, "stride");
+  auto p = detail::expand_pair(padding, op, "padding");
+  auto d = detail::expand_pair(dilation, op, "dilation");
+  for (int i = 0; i < 2; ++i) {
+    EMBER_CHECK(k[i] > 0, op, ": kernel_size must be positive, got ", IntArrayRef(k));
+    EMBER_CHECK(s[i] > 0, op, ": stride must be positive, got ", IntArrayRef(s));
+    EMBER_CHECK(d[i] > 0, op, ": dilation must be positive, got ", IntArrayRef(d));
+    EMBER_CHECK(p[i] >= 0 && p[i] <= k[i] / 2, op,
+                ": pad should be at most half of the kernel size, got padding ", IntArrayRef(p), " and kernel_size ",
+                IntArrayRef(k));
+  }
+  Pool r;
+  r.batched = input.dim() == 4;
+  r.x = r.batched ? input : input.unsqueeze(0);
+  const int64_t H = r.x.size(2), W = r.x.size(3);
+  EMBER_CHECK(r.x.size(1) > 0 && H > 0 && W > 0, op, ": expected input with non-zero C, H and W, got shape ",
+              input.sizes());
+  const int64_t oh = pool_out(H, k[0], p[0], s[0], d[0], ceil_mode);
+  const int64_t ow = pool_out(W, k[1], p[1], s[1], d[1], ceil_mode);
+  EMBER_CHECK(oh > 0 && ow > 0, op, ": output size ", oh, "x", ow, " is too small (input shape ", input.sizes(),
+              ", kernel_size ", IntArrayRef(k), ", padding ", IntArrayRef(p), ", dilation ", IntArrayRef(d), ")");
+  r.g = ConvGeom{k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], oh, ow};
+  return r;
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
+                                                   IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  Pool P = pool_setup("max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode);
+  const Tensor& x = P.x;
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+  const Tensor xc = x.detach().contiguous();
+  Tensor out = empty({N, C, P.g.oh, P.g.ow}, x.options());
+  Tensor idx = empty({N, C, P.g.oh, P.g.ow}, TensorOptions().dtype(kInt64).device(x.device()));
+  if (out.numel() > 0) detail::kernel<MaxPool2dFn>(OpId::max_pool2d, x.device())(out, idx, xc, P.g);
+  // grad_input[n, c, idx] += grad: a scatter_add, differentiable again
+  out = autograd::record("max_pool2d", {x}, out, [idx, N, C, H, W](const Tensor& grad) {
+    const int64_t L = idx.size(2) * idx.size(3);
+    Tensor gi = ember::scatter_add(zeros({N * C, H * W}, grad.options()), 1, idx.reshape({N * C, L}),
+                                   grad.reshape({N * C, L}));
+    return tensor_list{gi.reshape({N, C, H, W})};
+  });
+  if (!P.batched) return {out.squeeze(0), idx.squeeze(0)};
+  return {out, idx};
+}
+
+Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                  IntArrayRef dilation, bool ceil_mode) {
+  return std::get<0>(max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode));
+}
+
+// Window sums from im2col (zeros outside the input), divided by torch's
+// divisor: the window clipped to the padded input (count_include_pad) or to
+// the input, or divisor_override. Both counts factor into rows x columns.
+Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                  bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
+  const char* op = "avg_pool2d";
+  const int64_t one = 1;
+  Pool P = pool_setup(op, input, kernel_size, stride, padding, one, ceil_mode);
+  EMBER_CHECK(!divisor_override || *divisor_override != 0, op, ": divisor must be not zero");
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ",
+                   input.dtype());
+  const Tensor& x = P.x;
+  const ConvGeom& g = P.g;
+  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3), K = g.kh * g.kw;
+  auto counts = [](int64_t o, int64_t k, int64_t s, int64_t p, int64_t in, bool incl) {
+    std::vector<double> c(o);
+    for (int64_t i = 0; i < o; ++i) {
+      int64_t a = i * s - p, b = std::min(a + k, in + p);
+      const int64_t padded = b - a;
+      a = std::max<int64_t>(a, 0), b = std::min(b, in);
+      c[i] = incl ? double(padded) : double(std::max<int64_t>(b - a, 0));
+    }
+    return c;
+  };
+  std::vector<double> dv(g.oh * g.ow);
+  if (divisor_override) {
+    std::fill(dv.begin(), dv.end(), double(*divisor_override));
+  } else {
+    auto ch = counts(g.oh, g.kh, g.sh, g.ph, H, count_include_pad);
+    auto cw = counts(g.ow, g.kw, g.sw, g.pw, W, count_include_pad);
+    for (int64_t i = 0; i < g.oh; ++i)
+      for (int64_t j = 0; j < g.ow; ++j) dv[i * g.ow + j] = ch[i] * cw[j] > 0 ? ch[i] * cw[j] : 1.0;
+  }
+  Tensor div = tensor(dv, TensorOptions().dtype(kFloat64)).to(x.device(), x.dtype()).reshape({g.oh, g.ow});
+  Tensor sums = detail::im2col(x, g).reshape({C, K, N, g.oh, g.ow}).sum({1});  // [C, N, oh, ow]
+  Tensor out = (sums / div).permute({1, 0, 2, 3}).contiguous();
+  return P.batched ? out : out.squeeze(0);
+}
+
+namespace {
+// [o, in] matrix averaging rows [floor(i in / o), ceil((i + 1) in / o)).
+Tensor adaptive_matrix(int64_t o, int64_t in, const Tensor& like) {
+  std::vector<double> m(o * in, 0.0);
+  for (int64_t i = 0; i < o; ++i) {
+    const int64_t a = (i * in) / o, b = ((i + 1) * in + o - 1) / o;
+    for (int64_t j = a; j < b; ++j) m[i * in + j] = 1.0 / double(b - a);
+  }
+  return tensor(m, TensorOptions().dtype(kFloat64)).to(like.device(), like.dtype()).reshape({o, in});
+}
+}  // namespace
+
+Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
+  const char* op = "adaptive_avg_pool2d";
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 3 || input.dim() == 4, op,
+              ": expected 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape ", input.sizes());
+  auto o = detail::expand_pair(output_size, op, "output_size");
+  const int64_t H = input.size(-2), W = input.size(-1);
+  EMBER_CHECK(H > 0 && W > 0, op, ": expected input with non-zero H and W, got shape ", input.sizes());
+  EMBER_CHECK(o[0] >= 0 && o[1] >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ",
+                   input.dtype());
+  if (o[0] == 1 && o[1] == 1) return input.mean({-2, -1}, true);
+  if (o[0] == H && o[1] == W) return input.clone();
+  // out = Ph x Pw^T, each product folded into one mm over the batch
+  Tensor y = matmul(input, adaptive_matrix(o[1], W, input).t());                          // [.., H, ow]
+  Tensor z = matmul(y.transpose(-2, -1), adaptive_matrix(o[0], H, input).t());            // [.., ow, oh]
+  return z.transpose(-2, -1).contiguous();
+}
+
+}  // namespace ember

@@ -1,0 +1,288 @@
+// Optimizers: each step is one fused loop per parameter over raw memory.
+#include <cmath>
+#include <cstring>
+
+#include "ember/autograd.h"
+#include "ember/optim.h"
+
+namespace ember {
+namespace optim {
+
+Optimizer::Optimizer(std::vector<OptimizerParamGroup> groups, std::unique_ptr<OptimizerOptions> defaults)
+    : defaults_(std::move(defaults)) {
+  for (auto& g : groups) add_param_group(std::move(g));
+}
+
+void Optimizer::add_param_group(OptimizerParamGroup group) {
+  if (!group.has_options()) group.set_options(defaults_->clone());
+  for (auto& p : group.params()) {
+    EMBER_CHECK(p.defined(), "optimizer: got an undefined parameter");
+    EMBER_CHECK(p.is_leaf(), "optimizer: can't optimize a non-leaf Tensor");
+    for (auto& g : groups_)
+      for (auto& q : g.params())
+        EMBER_CHECK(!q.is_same(p), "optimizer: some parameters appear in more than one parameter group");
+  }
+  groups_.push_back(std::move(group));
+}
+
+void Optimizer::zero_grad(bool set_to_none) {
+  for (auto& g : groups_)
+    for (auto& p : g.params()) {
+      if (!p.grad().defined()) continue;
+      if (set_to_none) {
+        p.mutable_grad() = Tensor();
+      } else {
+        NoGradGuard ng;
+        p.mutable_grad() = p.grad().detach();
+        p.mutable_grad().zero_();
+      }
+    }
+}
+
+ParamState& Optimizer::state_for(size_t group, size_t index) {
+  int64_t key = 0;
+  for (size_t g = 0; g < group; ++g) key += int64_t(groups_[g].params().size());
+  return state_[key + int64_t(index)];
+}
+
+nn::NamedTensors Optimizer::state_dict() const {
+  nn::NamedTensors out;
+  for (auto& kv : state_) {
+    std::string prefix = "state." + std::to_string(kv.first) + ".";
+    for (auto& b : kv.second.buffers) out.insert(prefix + b.first, b.second.detach().clone());
+    out.insert(prefix + "step", full({}, kv.second.step, kInt64));
+  }
+  for (size_t g = 0; g < groups_.size(); ++g)
+    out.insert("param_groups." + std::to_string(g) + ".lr", full({}, groups_[g].options().get_lr(), kFloat64));
+  return out;
+}
+
+void Optimizer::load_state_dict(const nn::NamedTensors& sd) {
+  std::map<int64_t, ParamState> st;
+  for (auto& kv : sd) {
+    const std::string& k = kv.first;
+    if (k.rfind("state.", 0) == 0) {
+      size_t dot = k.find('.', 6);
+      EMBER_CHECK(dot != std::string::npos, "optimizer load_state_dict: malformed key '", k, "'");
+      int64_t idx = std::stoll(k.substr(6, dot - 6));
+      std::string name = k.substr(dot + 1);
+      if (name == "step") st[idx].step = kv.second.item<int64_t>();
+      else st[idx].buffers[name] = kv.second.clone();
+    } else if (k.rfind("param_groups.", 0) == 0) {
+      size_t dot = k.find('.', 13);
+      EMBER_CHECK(dot != std::string::npos, "optimizer load_state_dict: malformed key '", k, "'");
+      size_t g = size_t(std::stoll(k.substr(13, dot - 13)));
+      EMBER_CHECK(g < groups_.size(), "optimizer load_state_dict: the state has param group ", g, " but the optimizer has ",
+                  groups_.size());
+      if (k.substr(dot + 1) == "lr") groups_[g].options().set_lr(kv.second.item<double>());
+    } else {
+      throw RuntimeError(detail::str("optimizer load_state_dict: unexpected key '", k, "'"));
+    }
+  }
+  state_ = std::move(st);
+}
+
+namespace {
+
+// Runs fn(T* p, const T* g, n, state) for every parameter with a gradient,
+// on contiguous float/double memory (other layouts go through a copy).
+template <typename F>
+void for_each_param(Optimizer& opt, std::vector<OptimizerParamGroup>& groups,
+                    const std::function<ParamState&(size_t, size_t)>& state_for, F&& fn) {
+  NoGradGuard ng;
+  for (size_t gi = 0; gi < groups.size(); ++gi) {
+    auto& params = groups[gi].params();
+    for (size_t pi = 0; pi < params.size(); ++pi) {
+      Tensor& p = params[pi];
+      if (!p.grad().defined()) continue;
+      EMBER_CHECK(p.grad().sizes().equals(p.sizes()), "optimizer: gradient of shape ", p.grad().sizes(),
+                  " does not match parameter of shape ", p.sizes());
+      bool direct = p.is_contiguous() && p.is_cpu() && (p.dtype() == kFloat || p.dtype() == kDouble);
+      Tensor work = direct ? p : p.to(Device(kCPU), kFloat).contiguous();
+      Tensor g = p.grad().to(Device(kCPU), work.dtype()).contiguous();
+      ParamState& st = state_for(gi, pi);
+      if (work.dtype() == kFloat) fn(gi, work.data_ptr<float>(), g.data_ptr<float>(), work.numel(), st, work);
+      else fn(gi, work.data_ptr<double>(), g.data_ptr<double>(), work.numel(), st, work);
+      if (!direct) p.copy_(work);
+      else p._increment_version();
+    }
+  }
+  (void)opt;
+}
+
+// A state buffer with the parameter's shape and dtype, zero (or `init`).
+template <typename T>
+T* buffer(ParamState& st, const char* name, const Tensor& like, double init = 0) {
+  auto it = st.buffers.find(name);
+  if (it == st.buffers.end() || !it->second.sizes().equals(like.sizes()) || it->second.dtype() != like.dtype())
+    it = st.buffers.insert_or_assign(name, full(like.sizes(), init, like.dtype())).first;
+  else if (!it->second.is_contiguous())
+    it->second = it->second.contiguous();
+  return static_cast<T*>(it->second.data_ptr());
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- SGD
+SGD::SGD(std::vector<Tensor> params, const SGDOptions& o) : SGD(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o) {}
+SGD::SGD(std::vector<OptimizerParamGroup> groups, const SGDOptions& o)
+    : Optimizer(std::move(groups), std::make_unique<SGDOptions>(o)) {
+  EMBER_CHECK_VALUE(o.lr() >= 0, "Invalid learning rate: ", o.lr());
+  EMBER_CHECK_VALUE(o.momentum() >= 0, "Invalid momentum value: ", o.momentum());
+  EMBER_CHECK_VALUE(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0),
+                    "Nesterov momentum requires a momentum and zero dampening");
+}
+void SGD::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+    const auto& o = static_cast<const SGDOptions&>(groups_[gi].options());
+    const T lr = T(o.lr()), wd = T(o.weight_decay()), mom = T(o.momentum()), damp = T(o.dampening());
+    const T sign = o.maximize() ? T(-1) : T(1);
+    T* buf = nullptr;
+    bool first = false;
+    if (mom != 0) {
+      first = st.buffers.find("momentum_buffer") == st.buffers.end();
+      buf = buffer<T>(st, "momentum_buffer", like);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      T d = sign * g[i] + wd * p[i];
+      if (mom != 0) {
+        buf[i] = first ? d : mom * buf[i] + (1 - damp) * d;
+        d = o.nesterov() ? d + mom * buf[i] : buf[i];
+      }
+      p[i] -= lr * d;
+    }
+    ++st.step;
+  });
+}
+
+// ---------------------------------------------------------------- Adam / AdamW
+Adam::Adam(std::vector<Tensor> params, const AdamOptions& o)
+    : Adam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o) {}
+Adam::Adam(std::vector<OptimizerParamGroup> groups, const AdamOptions& o)
+    : Optimizer(std::move(groups), o.clone()) {
+  EMBER_CHECK_VALUE(o.lr() >= 0, "Invalid learning rate: ", o.lr());
+  EMBER_CHECK_VALUE(o.eps() >= 0, "Invalid epsilon value: ", o.eps());
+  EMBER_CHECK_VALUE(o.betas().size() == 2 && o.betas()[0] >= 0 && o.betas()[0] < 1 && o.betas()[1] >= 0 &&
+                        o.betas()[1] < 1,
+                    "Invalid beta parameters");
+}
+AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& o) : Adam(std::move(params), o) { decoupled_ = true; }
+AdamW::AdamW(std::vector<OptimizerParamGroup> groups, const AdamWOptions& o) : Adam(std::move(groups), o) {
+  decoupled_ = true;
+}
+void Adam::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+    const auto& o = static_cast<const AdamOptions&>(groups_[gi].options());
+    const double b1 = o.betas()[0], b2 = o.betas()[1];
+    T* m = buffer<T>(st, "exp_avg", like);
+    T* v = buffer<T>(st, "exp_avg_sq", like);
+    T* vmax = o.amsgrad() ? buffer<T>(st, "max_exp_avg_sq", like) : nullptr;
+    int64_t step = ++st.step;
+    const double bc1 = 1 - std::pow(b1, double(step)), bc2 = 1 - std::pow(b2, double(step));
+    const T step_size = T(o.lr() / bc1), inv_sqrt_bc2 = T(1 / std::sqrt(bc2)), eps = T(o.eps());
+    const T wd = T(o.weight_decay()), decay = T(1 - o.lr() * o.weight_decay());
+    const T tb1 = T(b1), tb2 = T(b2), sign = o.maximize() ? T(-1) : T(1);
+    for (int64_t i = 0; i < n; ++i) {
+      T gi_ = sign * g[i];
+      if (decoupled_) p[i] *= decay;
+      else gi_ += wd * p[i];
+      m[i] = tb1 * m[i] + (1 - tb1) * gi_;
+      v[i] = tb2 * v[i] + (1 - tb2) * gi_ * gi_;
+      T vv = v[i];
+      if (vmax) {
+        vmax[i] = std::max(vmax[i], v[i]);
+        vv = vmax[i];
+      }
+      p[i] -= step_size * m[i] / (std::sqrt(vv) * inv_sqrt_bc2 + eps);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- RMSprop / Adagrad
+RMSprop::RMSprop(std::vector<Tensor> params, const RMSpropOptions& o)
+    : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o.clone()) {
+  EMBER_CHECK_VALUE(o.lr() >= 0, "Invalid learning rate: ", o.lr());
+}
+void RMSprop::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+    const auto& o = static_cast<const RMSpropOptions&>(groups_[gi].options());
+    T* sq = buffer<T>(st, "square_avg", like);
+    T* ga = o.centered() ? buffer<T>(st, "grad_avg", like) : nullptr;
+    T* buf = o.momentum() > 0 ? buffer<T>(st, "momentum_buffer", like) : nullptr;
+    ++st.step;
+    const T a = T(o.alpha()), lr = T(o.lr()), eps = T(o.eps()), wd = T(o.weight_decay()), mom = T(o.momentum());
+    for (int64_t i = 0; i < n; ++i) {
+      T d = g[i] + wd * p[i];
+      sq[i] = a * sq[i] + (1 - a) * d * d;
+      T avg;
+      if (ga) {
+        ga[i] = a * ga[i] + (1 - a) * d;
+        avg = std::sqrt(sq[i] - ga[i] * ga[i]) + eps;
+      } else {
+        avg = std::sqrt(sq[i]) + eps;
+      }
+      if (buf) {
+        buf[i] = mom * buf[i] + d / avg;
+        p[i] -= lr * buf[i];
+      } else {
+        p[i] -= lr * d / avg;
+      }
+    }
+  });
+}
+Adagrad::Adagrad(std::vector<Tensor> params, const AdagradOptions& o)
+    : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o.clone()) {
+  EMBER_CHECK_VALUE(o.lr() >= 0, "Invalid learning rate: ", o.lr());
+}
+void Adagrad::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+    const auto& o = static_cast<const AdagradOptions&>(groups_[gi].options());
+    T* sum = buffer<T>(st, "sum", like, o.initial_accumulator_value());
+    int64_t step = ++st.step;
+    const T clr = T(o.lr() / (1 + double(step - 1) * o.lr_decay())), eps = T(o.eps()), wd = T(o.weight_decay());
+    for (int64_t i = 0; i < n; ++i) {
+      T d = g[i] + wd * p[i];
+      sum[i] += d * d;
+      p[i] -= clr * d / (std::sqrt(sum[i]) + eps);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- clipping
+double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type) {
+  NoGradGuard ng;
+  std::vector<Tensor> grads;
+  for (auto& p : parameters)
+    if (p.grad().defined()) grads.push_back(p.grad());
+  if (grads.empty()) return 0.0;
+  double total;
+  if (std::isinf(norm_type)) {
+    total = 0;
+    for (auto& g : grads) total = std::max(total, g.abs().max().item<double>());
+  } else {
+    double acc = 0;
+    for (auto& g : grads) acc += std::pow(norm(g.to(kFloat64), norm_type).item<double>(), norm_type);
+    total = std::pow(acc, 1.0 / norm_type);
+  }
+  double coef = max_norm / (total + 1e-6);
+  if (coef < 1)
+    for (auto& p : parameters)
+      if (p.grad().defined()) p.mutable_grad().mul_(coef);
+  return total;
+}
+void clip_grad_value_(const std::vector<Tensor>& parameters, double clip_value) {
+  NoGradGuard ng;
+  for (auto& p : parameters)
+    if (p.grad().defined()) p.mutable_grad().clamp_(-clip_value, clip_value);
+}
+
+}  // namespace optim
+}  // namespace ember
