@@ -59,7 +59,7 @@ template <typename F>
 void run_tasks(const Geometry& g, F&& task) {
   const double flops = double(g.batch) * double(g.m) * double(g.n) * double(std::max<int64_t>(g.k, 1));
   int nt = num_threads();
-  if (flops < double(1 << 21) || nt <= 1 || in_parallel_region()) {
+  if (flops < double(1 << 22) || nt <= 1 || in_parallel_region()) {  // 128^3 stays on one thread
     for (int64_t bi = 0; bi < g.batch; ++bi) task(bi, int64_t(0), g.m, int64_t(0), g.n);
     return;
   }

@@ -11,6 +11,7 @@
 #include <Eigen/Core>
 
 #include "cpu/lines.h"
+#include "cpu/vec_math.h"
 #include "cpu/thread_pool.h"
 #include "dispatch/dtype_switch.h"
 #include "dispatch/kernel_args.h"
@@ -61,17 +62,8 @@ void softmax_impl(const Tensor& out, const Tensor& in, int64_t dim) {
       T* q = o + lo.offset(l);
       if constexpr (direct_ok) {
         if (li.stride == 1 && lo.stride == 1) {
-          // read x once for the max, once for exp(x - m) into the output
-          Eigen::Map<Arr<A>> dst(reinterpret_cast<A*>(q), L);
-          Eigen::Map<const Arr<A>> src(reinterpret_cast<const A*>(p), L);
-          const A m = src.template maxCoeff<Eigen::PropagateNaN>();
-          if (Log) {
-            const A lse = std::log((src - m).exp().sum()) + m;
-            dst = src - lse;
-          } else {
-            dst = (src - m).exp();
-            dst *= A(1) / dst.sum();
-          }
+          if constexpr (std::is_same<A, float>::value) vec_math().softmax_f32(q, p, L, Log);
+          else vec_math().softmax_f64(q, p, L, Log);
           continue;
         }
       }

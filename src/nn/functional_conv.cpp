@@ -184,12 +184,12 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, Int
   return conv_entry("conv1d", input, weight, bias, stride, padding, dilation, groups, 1);
 }
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-              const std::string& padding, IntArrayRef dilation, int64_t groups) {
-  return conv_entry_str("conv2d", input, weight, bias, stride, padding, dilation, groups, 2);
+              const PaddingMode& padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry_str("conv2d", input, weight, bias, stride, padding.value, dilation, groups, 2);
 }
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-              const std::string& padding, IntArrayRef dilation, int64_t groups) {
-  return conv_entry_str("conv1d", input, weight, bias, stride, padding, dilation, groups, 1);
+              const PaddingMode& padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry_str("conv1d", input, weight, bias, stride, padding.value, dilation, groups, 1);
 }
 
 // x: [N, C_in, H, W]  w: [C_in, C_out / G, kh, kw] -> [N, C_out, Ho, Wo] with

@@ -5,7 +5,6 @@ message names the op, dtype, device, shape and the largest difference.
 """
 import numpy as np
 
-import ember
 
 try:
     import torch

@@ -7,7 +7,6 @@ A row says how to call the op (``fn(m, *args, **kwargs)`` with m the module,
 ember or torch), and how to make its inputs: ``samples(dtype)`` yields Sample
 objects whose Arr placeholders become tensors of either module.
 """
-import math
 
 import numpy as np
 

@@ -1,6 +1,5 @@
 """NumPy and DLPack interop: shared memory where torch shares it, copies
 where torch copies, DLPack with torch 1.13 and NumPy 1.24 both ways."""
-import sys
 
 import numpy as np
 import pytest

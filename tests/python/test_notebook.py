@@ -1,7 +1,6 @@
 """Executes examples/python/ember_intro.ipynb with nbclient (Debian's
 python3-nbclient, python3-nbconvert, python3-ipykernel)."""
 import os
-import sys
 
 import pytest
 

@@ -1,12 +1,10 @@
 """Tensor properties, conversions to Python values, and repr exactly like
 torch's (with 'torch.' spelled 'ember.')."""
-import math
 
-import numpy as np
 import pytest
 
 import ember
-from ember_testing import ALL_DTYPES, dtype_name
+from ember_testing import ALL_DTYPES
 
 torch = pytest.importorskip("torch")
 PREFIX = ember.__name__ + "."

@@ -18,6 +18,15 @@ enum class Reduction { None, Mean, Sum, BatchMean /* kl_div only */ };
 EMBER_API Reduction reduction_from_string(const std::string& s);
 
 // ------------------------------------------------------------ convolution
+/// The string form of a convolution's padding, "same" or "valid". Built only
+/// from a string literal or a std::string, so that `conv2d(x, w, b, 1, 0)`
+/// and `padding = {1, 2}` still pick the integer overload.
+struct PaddingMode {
+  template <size_t N>
+  PaddingMode(const char (&s)[N]) : value(s) {}  // NOLINT: implicit on purpose
+  PaddingMode(const std::string& s) : value(s) {}  // NOLINT
+  std::string value;
+};
 /// input [N, C_in, L], weight [C_out, C_in/groups, K] -> [N, C_out, L_out].
 EMBER_API Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
                         IntArrayRef stride = 1, IntArrayRef padding = 0, IntArrayRef dilation = 1,
@@ -28,9 +37,9 @@ EMBER_API Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor&
                         int64_t groups = 1);
 /// padding "same" or "valid", as torch's string form.
 EMBER_API Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-                        const std::string& padding, IntArrayRef dilation = 1, int64_t groups = 1);
+                        const PaddingMode& padding, IntArrayRef dilation = 1, int64_t groups = 1);
 EMBER_API Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-                        const std::string& padding, IntArrayRef dilation = 1, int64_t groups = 1);
+                        const PaddingMode& padding, IntArrayRef dilation = 1, int64_t groups = 1);
 /// weight [C_in, C_out/groups, kH, kW].
 EMBER_API Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
                                   IntArrayRef stride = 1, IntArrayRef padding = 0,

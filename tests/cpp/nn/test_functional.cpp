@@ -22,7 +22,7 @@ Tensor ar(std::vector<int64_t> shape, double scale = 0.1, double off = 0.0) {
 Tensor idx(std::vector<int64_t> v, std::vector<int64_t> shape) { return tensor(v).reshape(shape); }
 using F = std::function<Tensor(const tensor_list&)>;
 Tensor R(std::vector<int64_t> shape, uint64_t seed, double lo = -1, double hi = 1) {
-  return testing::rand_input(shape, seed, lo, hi);
+  return ember::testing::rand_input(shape, seed, lo, hi);
 }
 
 }  // namespace

@@ -1,0 +1,84 @@
+// Module plumbing: registration, names, state_dict, train/eval, hooks.
+#include "ember/nn/module.h"
+#include "testing/testing.h"
+
+using namespace ember;
+
+namespace {
+struct NetImpl : nn::Module {
+  NetImpl() : nn::Module("Net") {
+    w = register_parameter("w", ones({2, 3}));
+    b = register_parameter("b", zeros({2}));
+    register_buffer("steps", zeros({}, kInt64));
+  }
+  Tensor forward(const Tensor& x) { return matmul(x, w.t()) + b; }
+  Tensor w, b;
+};
+EMBER_MODULE(Net);
+
+struct OuterImpl : nn::Module {
+  OuterImpl() : nn::Module("Outer") {
+    inner = register_module("inner", Net());
+    scale = register_parameter("scale", full({1}, 2.0));
+  }
+  Tensor forward(const Tensor& x) { return inner(x) * scale; }
+  Net inner{nullptr};
+  Tensor scale;
+};
+EMBER_MODULE(Outer);
+}  // namespace
+
+TEST(NNModule, NamesStateDictAndLoad) {
+  Outer m;
+  auto names = m->named_parameters().keys();
+  EXPECT_EQ(names, (std::vector<std::string>{"scale", "inner.w", "inner.b"}));
+  auto sd = m->state_dict();
+  EXPECT_EQ(sd.keys(), (std::vector<std::string>{"scale", "inner.w", "inner.b", "inner.steps"}));
+  EXPECT_EQ(m->parameters().size(), 3u);
+  EXPECT_EQ(m->buffers().size(), 1u);
+  EXPECT_EQ(m->modules().size(), 2u);
+
+  Outer other;
+  nn::NamedTensors changed = sd;
+  changed.insert("scale", full({1}, 5.0));
+  other->load_state_dict(changed);
+  EXPECT_CLOSE(other->scale.detach(), full({1}, 5.0));
+
+  nn::NamedTensors bad;
+  bad.insert("scale", zeros({3}));
+  bad.insert("extra", zeros({1}));
+  try {
+    other->load_state_dict(bad);
+    ADD_FAILURE() << "expected an error";
+  } catch (const RuntimeError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("Unexpected key(s) in state_dict: \"extra\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("Missing key(s) in state_dict: \"inner.w\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("size mismatch for scale"), std::string::npos) << msg;
+  }
+}
+
+TEST(NNModule, ForwardBackwardZeroGradTrainEvalHooks) {
+  Outer m;
+  auto y = m(ones({4, 3})).sum();
+  y.backward();
+  EXPECT_CLOSE(m->inner->w.grad(), full({2, 3}, 8.0));
+  m->zero_grad();
+  EXPECT_FALSE(m->inner->w.grad().defined());
+  m->eval();
+  EXPECT_FALSE(m->inner->is_training());
+  m->train();
+  EXPECT_TRUE(m->inner->is_training());
+  int calls = 0;
+  auto id = m->register_forward_hook([&](nn::Module&, const tensor_list& in, Tensor& out) {
+    ++calls;
+    out = out * 0;
+  });
+  EXPECT_CLOSE(m(ones({1, 3})).detach(), zeros({1, 2}));
+  m->remove_hook(id);
+  m(ones({1, 3}));
+  EXPECT_EQ(calls, 1);
+  m->to(kFloat64);
+  EXPECT_EQ(m->inner->w.dtype(), kFloat64);  // the layer's handle follows
+  EXPECT_TRUE(m->inner->w.requires_grad());
+}
