@@ -52,7 +52,8 @@ void im2col_impl(const Tensor& col, const Tensor& im, const ConvGeom& g) {
         }
         const T* src = plane + ih * W + woff;
         std::fill(dst, dst + w0, T(0));
-        if (g.sw == 1) std::memcpy(dst + w0, src + w0, (w1 - w0) * sizeof(T));
+        if (g.sw == 1)
+          std::memcpy(dst + w0, src + w0, (w1 - w0) * sizeof(T));
         else
           for (int64_t ow = w0; ow < w1; ++ow) dst[ow] = src[ow * g.sw];
         std::fill(dst + w1, dst + g.ow, T(0));

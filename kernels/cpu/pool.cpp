@@ -22,36 +22,36 @@ void max_pool2d_impl(const Tensor& out, const Tensor& indices, const Tensor& in,
   int64_t* idx = indices.data_ptr<int64_t>();
   parallel_for(0, NC, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(L * g.kh * g.kw, 1)),
                [&](int64_t b, int64_t e) {
-    for (int64_t p = b; p < e; ++p) {
-      const T* plane = x + p * H * W;
-      T* yp = y + p * L;
-      int64_t* ip = idx + p * L;
-      for (int64_t oh = 0; oh < g.oh; ++oh) {
-        int64_t h0 = oh * g.sh - g.ph;
-        const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, H);
-        while (h0 < 0) h0 += g.dh;
-        for (int64_t ow = 0; ow < g.ow; ++ow) {
-          int64_t w0 = ow * g.sw - g.pw;
-          const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, W);
-          while (w0 < 0) w0 += g.dw;
-          // torch's order: start at the first in-bounds tap; NaN wins
-          int64_t best = h0 * W + w0;
-          A m = -std::numeric_limits<A>::infinity();
-          for (int64_t ih = h0; ih < h1; ih += g.dh) {
-            for (int64_t iw = w0; iw < w1; iw += g.dw) {
-              const A v = A(plane[ih * W + iw]);
-              if (v > m || std::isnan(v)) {
-                m = v;
-                best = ih * W + iw;
-              }
-            }
-          }
-          yp[oh * g.ow + ow] = static_cast<T>(m);
-          ip[oh * g.ow + ow] = best;
-        }
-      }
-    }
-  });
+                 for (int64_t p = b; p < e; ++p) {
+                   const T* plane = x + p * H * W;
+                   T* yp = y + p * L;
+                   int64_t* ip = idx + p * L;
+                   for (int64_t oh = 0; oh < g.oh; ++oh) {
+                     int64_t h0 = oh * g.sh - g.ph;
+                     const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, H);
+                     while (h0 < 0) h0 += g.dh;
+                     for (int64_t ow = 0; ow < g.ow; ++ow) {
+                       int64_t w0 = ow * g.sw - g.pw;
+                       const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, W);
+                       while (w0 < 0) w0 += g.dw;
+                       // torch's order: start at the first in-bounds tap; NaN wins
+                       int64_t best = h0 * W + w0;
+                       A m = -std::numeric_limits<A>::infinity();
+                       for (int64_t ih = h0; ih < h1; ih += g.dh) {
+                         for (int64_t iw = w0; iw < w1; iw += g.dw) {
+                           const A v = A(plane[ih * W + iw]);
+                           if (v > m || std::isnan(v)) {
+                             m = v;
+                             best = ih * W + iw;
+                           }
+                         }
+                       }
+                       yp[oh * g.ow + ow] = static_cast<T>(m);
+                       ip[oh * g.ow + ow] = best;
+                     }
+                   }
+                 }
+               });
 }
 
 void max_pool2d_kernel(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g) {

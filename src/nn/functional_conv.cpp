@@ -19,8 +19,8 @@ namespace ember {
 namespace detail {
 
 std::vector<int64_t> expand_pair(IntArrayRef v, const char* op, const char* name) {
-  EMBER_CHECK(v.size() == 1 || v.size() == 2, op, ": ", name, " must have 1 or 2 elements, got ", v.size(),
-              " (", v, ")");
+  EMBER_CHECK(v.size() == 1 || v.size() == 2, op, ": ", name, " must have 1 or 2 elements, got ", v.size(), " (", v,
+              ")");
   return v.size() == 1 ? std::vector<int64_t>{v[0], v[0]} : std::vector<int64_t>{v[0], v[1]};
 }
 
@@ -29,9 +29,8 @@ Tensor im2col(const Tensor& x, const ConvGeom& g) {
   const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
   Tensor col = empty({C * g.kh * g.kw, N, g.oh * g.ow}, x.options());
   if (col.numel() > 0) kernel<Im2colFn>(OpId::im2col, x.device())(col, xc, g);
-  return autograd::record("im2col", {x}, col, [g, C, H, W](const Tensor& grad) {
-    return tensor_list{col2im(grad, g, C, H, W)};
-  });
+  return autograd::record("im2col", {x}, col,
+                          [g, C, H, W](const Tensor& grad) { return tensor_list{col2im(grad, g, C, H, W)}; });
 }
 
 Tensor col2im(const Tensor& col, const ConvGeom& g, int64_t C, int64_t H, int64_t W) {
@@ -39,8 +38,10 @@ Tensor col2im(const Tensor& col, const ConvGeom& g, int64_t C, int64_t H, int64_
   const int64_t N = col.size(1);
   Tensor im = empty({N, C, H, W}, col.options());
   if (im.numel() > 0) {
-    if (cc.numel() > 0) kernel<Col2imFn>(OpId::col2im, col.device())(im, cc, g);
-    else im.zero_();
+    if (cc.numel() > 0)
+      kernel<Col2imFn>(OpId::col2im, col.device())(im, cc, g);
+    else
+      im.zero_();
   }
   return autograd::record("col2im", {col}, im, [g](const Tensor& grad) { return tensor_list{im2col(grad, g)}; });
 }
@@ -51,25 +52,23 @@ namespace {
 
 // Shared checks of conv1d / conv2d. `sp` spatial dims (1 or 2); input is
 // batched ([N, C, *]) here. Returns nothing; throws naming `op`.
-void check_conv(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t groups,
-                int sp) {
+void check_conv(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t groups, int sp) {
   const char* wshape = sp == 2 ? "[C_out, C_in / groups, kH, kW]" : "[C_out, C_in / groups, kW]";
-  EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight ", wshape, ", got shape ",
-              weight.sizes());
+  EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight ", wshape, ", got shape ", weight.sizes());
   EMBER_CHECK(groups > 0, op, ": non-positive groups is not supported (got ", groups, ")");
-  EMBER_CHECK_TYPE(input.dtype() == weight.dtype(), op, ": input (", input.dtype(), ") and weight (",
-                   weight.dtype(), ") must have the same dtype");
+  EMBER_CHECK_TYPE(input.dtype() == weight.dtype(), op, ": input (", input.dtype(), ") and weight (", weight.dtype(),
+                   ") must have the same dtype");
   detail::check_same_device(op, {&input, &weight});
   EMBER_CHECK(input.size(1) == weight.size(1) * groups, op, ": input has ", input.size(1),
-              " channels but weight expects ", weight.size(1) * groups, " (weight shape ", weight.sizes(),
-              ", groups ", groups, ")");
+              " channels but weight expects ", weight.size(1) * groups, " (weight shape ", weight.sizes(), ", groups ",
+              groups, ")");
   EMBER_CHECK(weight.size(0) % groups == 0, op, ": weight has ", weight.size(0),
               " output channels, not divisible by groups ", groups, " (weight shape ", weight.sizes(), ")");
   if (bias.defined()) {
-    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), op, ": expected bias of shape [",
-                weight.size(0), "] (C_out), got ", bias.sizes());
-    EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (",
-                     weight.dtype(), ") must have the same dtype");
+    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == weight.size(0), op, ": expected bias of shape [", weight.size(0),
+                "] (C_out), got ", bias.sizes());
+    EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (", weight.dtype(),
+                     ") must have the same dtype");
     detail::check_same_device(op, {&input, &bias});
   }
 }
@@ -85,26 +84,25 @@ void check_geometry(const char* op, const std::vector<int64_t>& stride, const st
 
 // x: [N, C, H, W]  w: [O, C / G, kh, kw]  bias: [O] -> [N, O, oh, ow].
 // `sp` is only for messages (conv1d runs as conv2d with H = 1).
-Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias,
-                   const std::vector<int64_t>& s, const std::vector<int64_t>& p, const std::vector<int64_t>& d,
-                   int64_t G, int sp) {
+Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias, const std::vector<int64_t>& s,
+                   const std::vector<int64_t>& p, const std::vector<int64_t>& d, int64_t G, int sp) {
   const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
   const int64_t O = w.size(0), kh = w.size(2), kw = w.size(3);
   const int64_t ekh = d[0] * (kh - 1) + 1, ekw = d[1] * (kw - 1) + 1;
   if (sp == 2) {
-    EMBER_CHECK(ekh <= H + 2 * p[0] && ekw <= W + 2 * p[1], op, ": kernel size ", kh, "x", kw,
-                " (", ekh, "x", ekw, " with dilation) can't be greater than the padded input size ",
-                H + 2 * p[0], "x", W + 2 * p[1], " (input shape ", x.sizes(), ", padding ", IntArrayRef(p), ")");
+    EMBER_CHECK(ekh <= H + 2 * p[0] && ekw <= W + 2 * p[1], op, ": kernel size ", kh, "x", kw, " (", ekh, "x", ekw,
+                " with dilation) can't be greater than the padded input size ", H + 2 * p[0], "x", W + 2 * p[1],
+                " (input shape ", x.sizes(), ", padding ", IntArrayRef(p), ")");
   } else {
     EMBER_CHECK(ekw <= W + 2 * p[1], op, ": kernel size ", kw, " (", ekw,
                 " with dilation) can't be greater than the padded input length ", W + 2 * p[1], " (input length ", W,
                 ", padding ", p[1], ")");
   }
-  ConvGeom g{kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], (H + 2 * p[0] - ekh) / s[0] + 1,
-             (W + 2 * p[1] - ekw) / s[1] + 1};
+  ConvGeom g{
+      kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], (H + 2 * p[0] - ekh) / s[0] + 1, (W + 2 * p[1] - ekw) / s[1] + 1};
   const int64_t L = g.oh * g.ow, Kg = (C / G) * kh * kw;
   Tensor col = detail::im2col(x, g);  // [C kh kw, N, L]
-  Tensor out;                          // [O, N L]
+  Tensor out;                         // [O, N L]
   if (G == 1) {
     out = mm(w.reshape({O, Kg}), col.reshape({Kg, N * L}));
   } else {
@@ -120,8 +118,8 @@ Tensor conv_entry(const char* op, const Tensor& input, const Tensor& weight, con
   detail::check_defined(input, op);
   detail::check_defined(weight, op);
   const char* ishape = sp == 2 ? "[N, C, H, W]" : "[N, C, L]";
-  EMBER_CHECK(input.dim() == sp + 1 || input.dim() == sp + 2, op, ": expected ", sp + 1, "-D (unbatched) or ",
-              sp + 2, "-D (batched) input ", ishape, ", got shape ", input.sizes());
+  EMBER_CHECK(input.dim() == sp + 1 || input.dim() == sp + 2, op, ": expected ", sp + 1, "-D (unbatched) or ", sp + 2,
+              "-D (batched) input ", ishape, ", got shape ", input.sizes());
   const bool batched = input.dim() == sp + 2;
   Tensor x = batched ? input : input.unsqueeze(0);
   check_conv(op, x, weight, bias, groups, sp);
@@ -133,8 +131,7 @@ Tensor conv_entry(const char* op, const Tensor& input, const Tensor& weight, con
     d = detail::expand_pair(dilation, op, "dilation");
   } else {
     EMBER_CHECK(stride.size() == 1 && padding.size() == 1 && dilation.size() == 1, op,
-                ": stride, padding and dilation must have 1 element each, got ", stride, ", ", padding, ", ",
-                dilation);
+                ": stride, padding and dilation must have 1 element each, got ", stride, ", ", padding, ", ", dilation);
     s = {1, stride[0]}, p = {0, padding[0]}, d = {1, dilation[0]};
     x = x.unsqueeze(2);
     w = weight.unsqueeze(2);
@@ -147,8 +144,8 @@ Tensor conv_entry(const char* op, const Tensor& input, const Tensor& weight, con
 
 // padding="same" | "valid". 'same' pads d (k - 1) in total per dim, the odd
 // one on the right/bottom, as torch.
-Tensor conv_entry_str(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias,
-                      IntArrayRef stride, const std::string& padding, IntArrayRef dilation, int64_t groups, int sp) {
+Tensor conv_entry_str(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                      const std::string& padding, IntArrayRef dilation, int64_t groups, int sp) {
   if (padding == "valid") {
     const int64_t zero = 0;
     return conv_entry(op, input, weight, bias, stride, zero, dilation, groups, sp);
@@ -158,8 +155,8 @@ Tensor conv_entry_str(const char* op, const Tensor& input, const Tensor& weight,
     EMBER_CHECK(v == 1, op, ": padding='same' is not supported for strided convolutions (stride ", stride, ")");
   detail::check_defined(weight, op);
   EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight, got shape ", weight.sizes());
-  std::vector<int64_t> d = sp == 2 ? detail::expand_pair(dilation, op, "dilation")
-                                   : std::vector<int64_t>{dilation.size() ? dilation[0] : 1};
+  std::vector<int64_t> d =
+      sp == 2 ? detail::expand_pair(dilation, op, "dilation") : std::vector<int64_t>{dilation.size() ? dilation[0] : 1};
   std::vector<int64_t> left(sp), extra;  // extra: F.pad order, last dim first
   bool asym = false;
   for (int i = sp - 1; i >= 0; --i) {
@@ -175,12 +172,12 @@ Tensor conv_entry_str(const char* op, const Tensor& input, const Tensor& weight,
 
 }  // namespace
 
-Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-              IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
+Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride, IntArrayRef padding,
+              IntArrayRef dilation, int64_t groups) {
   return conv_entry("conv2d", input, weight, bias, stride, padding, dilation, groups, 2);
 }
-Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-              IntArrayRef padding, IntArrayRef dilation, int64_t groups) {
+Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride, IntArrayRef padding,
+              IntArrayRef dilation, int64_t groups) {
   return conv_entry("conv1d", input, weight, bias, stride, padding, dilation, groups, 1);
 }
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
@@ -216,10 +213,10 @@ Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor&
   EMBER_CHECK(Cin % groups == 0, op, ": input channels ", Cin, " are not divisible by groups ", groups);
   const int64_t Cout = weight.size(1) * groups, kh = weight.size(2), kw = weight.size(3);
   if (bias.defined()) {
-    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == Cout, op, ": expected bias of shape [", Cout,
-                "] (C_out), got ", bias.sizes());
-    EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (",
-                     weight.dtype(), ") must have the same dtype");
+    EMBER_CHECK(bias.dim() == 1 && bias.size(0) == Cout, op, ": expected bias of shape [", Cout, "] (C_out), got ",
+                bias.sizes());
+    EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (", weight.dtype(),
+                     ") must have the same dtype");
   }
   auto s = detail::expand_pair(stride, op, "stride");
   auto p = detail::expand_pair(padding, op, "padding");

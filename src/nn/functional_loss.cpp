@@ -14,18 +14,22 @@ Reduction reduction_from_string(const std::string& s) {
   if (s == "mean") return Reduction::Mean;
   if (s == "sum") return Reduction::Sum;
   if (s == "batchmean") return Reduction::BatchMean;
-  throw ValueError(detail::str("'", s, "' is not a valid value for reduction (expected 'none', 'mean', 'sum' or ",
-                               "'batchmean')"));
+  throw ValueError(
+      detail::str("'", s, "' is not a valid value for reduction (expected 'none', 'mean', 'sum' or ", "'batchmean')"));
 }
 
 namespace {
 
 Tensor reduce(const char* op, const Tensor& loss, Reduction r) {
   switch (r) {
-    case Reduction::None: return loss;
-    case Reduction::Sum: return loss.sum();
-    case Reduction::Mean: return loss.mean();
-    default: break;
+    case Reduction::None:
+      return loss;
+    case Reduction::Sum:
+      return loss.sum();
+    case Reduction::Mean:
+      return loss.mean();
+    default:
+      break;
   }
   throw ValueError(detail::str(op, ": reduction 'batchmean' is only supported by kl_div"));
 }
@@ -92,9 +96,12 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
   if (weight.defined()) w = index_select(weight, 0, t.reshape({-1})).reshape(t.sizes()) * w;
   Tensor loss = -picked * w;
   switch (reduction) {
-    case Reduction::Mean: return loss.sum() / w.sum();
-    case Reduction::BatchMean: return reduce(op, loss, reduction);
-    default: return reduce(op, loss, reduction);
+    case Reduction::Mean:
+      return loss.sum() / w.sum();
+    case Reduction::BatchMean:
+      return reduce(op, loss, reduction);
+    default:
+      return reduce(op, loss, reduction);
   }
 }
 
@@ -103,8 +110,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   const char* op = "cross_entropy";
   detail::check_defined(input, op);
   detail::check_defined(target, op);
-  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, op,
-              ": label_smoothing must be between 0.0 and 1.0, got ", label_smoothing);
+  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, op, ": label_smoothing must be between 0.0 and 1.0, got ",
+              label_smoothing);
   EMBER_CHECK(input.dim() >= 1, op, ": expected input [C] or [N, C, d1...], got a 0-d tensor");
   if (reduction == Reduction::BatchMean) reduce(op, input, reduction);
   const int64_t cdim = input.dim() == 1 ? 0 : 1, C = input.size(cdim);
@@ -132,11 +139,10 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   smooth = smooth.masked_fill(ignored, 0.0);
   Tensor ret;
   if (reduction == Reduction::Mean) {
-    // torch: weighted -> sum / sum of picked weights; unweighted -> mean over
-    // all entries, ignored ones included
-    ret = weight.defined()
-              ? smooth.sum() / index_select(weight, 0, masked_select(target, logical_not(ignored))).sum()
-              : smooth.mean();
+    // torch: divide by the sum of the picked weights (1 each when
+    // unweighted), as nll_loss does
+    Tensor kept = masked_select(target, logical_not(ignored));
+    ret = weight.defined() ? smooth.sum() / index_select(weight, 0, kept).sum() : smooth.sum() / double(kept.numel());
   } else {
     ret = reduce(op, smooth, reduction);
   }
@@ -176,7 +182,7 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   check_same_shape(op, input, target);
   {
     NoGradGuard no_grad;
-    EMBER_CHECK(input.numel() == 0 || !logical_or(input < 0, input > 1).any().item<bool>(), op,
+    EMBER_CHECK(input.numel() == 0 || !logical_or(input<0, input> 1).any().item<bool>(), op,
                 ": all elements of input should be between 0 and 1");
   }
   Tensor loss = -(target * log(input).clamp_min(-100) + (1 - target) * log(1 - input).clamp_min(-100));
@@ -194,8 +200,8 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
   check_same_shape(op, input, target);
   Tensor m = (-input).clamp_min(0);
   Tensor lse = log(exp(-m) + exp(-input - m)) + m;
-  Tensor loss = pos_weight.defined() ? (1 - target) * input + ((pos_weight - 1) * target + 1) * lse
-                                     : (1 - target) * input + lse;
+  Tensor loss =
+      pos_weight.defined() ? (1 - target) * input + ((pos_weight - 1) * target + 1) * lse : (1 - target) * input + lse;
   if (weight.defined()) loss = loss * weight;
   return reduce(op, loss, reduction);
 }

@@ -27,8 +27,7 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
   detail::check_defined(input, op);
   detail::check_defined(weight, op);
   EMBER_CHECK_TYPE(input.dtype() == kInt64 || input.dtype() == kInt32, op,
-                   ": expected indices of dtype int64 or int32, got ", input.dtype(), " (shape ", input.sizes(),
-                   ")");
+                   ": expected indices of dtype int64 or int32, got ", input.dtype(), " (shape ", input.sizes(), ")");
   EMBER_CHECK(weight.dim() == 2, op, ": expected 2-D weight [num_embeddings, embedding_dim], got shape ",
               weight.sizes());
   const int64_t num = weight.size(0), D = weight.size(1);
@@ -75,21 +74,20 @@ Tensor pad(const Tensor& input, IntArrayRef pad, const std::string& mode, double
   const char* op = "pad";
   detail::check_defined(input, op);
   const int64_t nd = input.dim(), npairs = pad.size() / 2;
-  EMBER_CHECK(pad.size() % 2 == 0, op, ": padding length must be divisible by 2, got ", pad.size(), " (", pad,
-              ")");
-  EMBER_CHECK(npairs <= nd, op, ": padding length ", pad.size(), " is too large for an input of ", nd,
-              " dims (shape ", input.sizes(), ")");
+  EMBER_CHECK(pad.size() % 2 == 0, op, ": padding length must be divisible by 2, got ", pad.size(), " (", pad, ")");
+  EMBER_CHECK(npairs <= nd, op, ": padding length ", pad.size(), " is too large for an input of ", nd, " dims (shape ",
+              input.sizes(), ")");
   const bool constant = mode == "constant";
   EMBER_CHECK_VALUE(constant || mode == "reflect" || mode == "replicate" || mode == "circular", op,
                     ": unrecognised padding mode '", mode, "' (expected constant, reflect, replicate or circular)");
-  EMBER_CHECK_VALUE(constant || value == 0, op, ": padding mode '", mode,
-                    "' doesn't take in value argument (got ", value, ")");
+  EMBER_CHECK_VALUE(constant || value == 0, op, ": padding mode '", mode, "' doesn't take in value argument (got ",
+                    value, ")");
   Tensor x = input;
   for (int64_t j = 0; j < npairs; ++j) {
     const int64_t d = nd - 1 - j, l = pad[2 * j], r = pad[2 * j + 1], n = input.size(d);
-    EMBER_CHECK(n + l + r >= 0 && (n + l + r > 0 || constant), op, ": the input size ", n,
-                ", plus negative padding ", l, " and ", r, " resulted in an invalid output size ", n + l + r,
-                " at dim ", d, " of input ", input.sizes());
+    EMBER_CHECK(n + l + r >= 0 && (n + l + r > 0 || constant), op, ": the input size ", n, ", plus negative padding ",
+                l, " and ", r, " resulted in an invalid output size ", n + l + r, " at dim ", d, " of input ",
+                input.sizes());
     if (constant) {
       if (l < 0) x = x.narrow(d, -l, x.size(d) + l);
       if (r < 0) x = x.narrow(d, 0, x.size(d) + r);
@@ -110,11 +108,13 @@ Tensor pad(const Tensor& input, IntArrayRef pad, const std::string& mode, double
       continue;
     }
     if (mode == "reflect")
-      EMBER_CHECK(l < n && r < n, op, ": padding size should be less than the corresponding input dimension, "
-                  "but got padding (", l, ", ", r, ") at dim ", d, " of input ", input.sizes());
+      EMBER_CHECK(l < n && r < n, op,
+                  ": padding size should be less than the corresponding input dimension, "
+                  "but got padding (",
+                  l, ", ", r, ") at dim ", d, " of input ", input.sizes());
     if (mode == "circular")
-      EMBER_CHECK(l <= n && r <= n, op, ": padding value causes wrapping around more than once (padding (", l,
-                  ", ", r, ") at dim ", d, " of input ", input.sizes(), ")");
+      EMBER_CHECK(l <= n && r <= n, op, ": padding value causes wrapping around more than once (padding (", l, ", ", r,
+                  ") at dim ", d, " of input ", input.sizes(), ")");
     EMBER_CHECK(n > 0, op, ": cannot pad an empty dim ", d, " of input ", input.sizes(), " in mode '", mode, "'");
     x = index_select(x, d, pad_index(mode, n, l, r).to(x.device()));
   }
@@ -126,8 +126,10 @@ namespace {
 // [o, in] linear interpolation matrix with torch's source index rule.
 Tensor linear_matrix(int64_t o, int64_t in, bool align_corners, std::optional<double> sf, const Tensor& like) {
   double scale;
-  if (align_corners) scale = o > 1 ? double(in - 1) / double(o - 1) : 0.0;
-  else scale = sf ? 1.0 / *sf : double(in) / double(o);
+  if (align_corners)
+    scale = o > 1 ? double(in - 1) / double(o - 1) : 0.0;
+  else
+    scale = sf ? 1.0 / *sf : double(in) / double(o);
   std::vector<double> m(o * in, 0.0);
   for (int64_t i = 0; i < o; ++i) {
     double src = align_corners ? scale * i : scale * (i + 0.5) - 0.5;
@@ -172,8 +174,10 @@ Tensor interpolate(const Tensor& input, std::optional<std::vector<int64_t>> size
   std::vector<int64_t> out(sp);
   std::vector<std::optional<double>> sf(sp);
   if (size) {
-    EMBER_CHECK_VALUE(size->size() == 1 || int64_t(size->size()) == sp, op, ": size shape must match input shape. "
-                      "Input is ", sp, "D, size is ", size->size());
+    EMBER_CHECK_VALUE(size->size() == 1 || int64_t(size->size()) == sp, op,
+                      ": size shape must match input shape. "
+                      "Input is ",
+                      sp, "D, size is ", size->size());
     for (int64_t i = 0; i < sp; ++i) out[i] = (*size)[size->size() == 1 ? 0 : i];
   } else {
     EMBER_CHECK_VALUE(scale_factor->size() == 1 || int64_t(scale_factor->size()) == sp, op,
@@ -185,8 +189,10 @@ Tensor interpolate(const Tensor& input, std::optional<std::vector<int64_t>> size
     }
   }
   for (int64_t i = 0; i < sp; ++i)
-    EMBER_CHECK(out[i] > 0 && input.size(2 + i) > 0, op, ": input and output sizes should be greater than 0, "
-                "but got input shape ", input.sizes(), " and output size ", IntArrayRef(out));
+    EMBER_CHECK(out[i] > 0 && input.size(2 + i) > 0, op,
+                ": input and output sizes should be greater than 0, "
+                "but got input shape ",
+                input.sizes(), " and output size ", IntArrayRef(out));
   Tensor x = input;
   if (nearest) {
     for (int64_t i = 0; i < sp; ++i)
@@ -216,8 +222,7 @@ Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, cons
   EMBER_CHECK(query.size(-1) == key.size(-1) && key.size(-2) == value.size(-2), op,
               ": query [..., L, E], key [..., S, E] and value [..., S, Ev] do not match: got ", query.sizes(), ", ",
               key.sizes(), ", ", value.sizes());
-  EMBER_CHECK(!(is_causal && attn_mask.defined()), op,
-              ": explicit attn_mask should not be set when is_causal=true");
+  EMBER_CHECK(!(is_causal && attn_mask.defined()), op, ": explicit attn_mask should not be set when is_causal=true");
   const int64_t L = query.size(-2), S = key.size(-2);
   const double sc = scale ? *scale : 1.0 / std::sqrt(double(query.size(-1)));
   Tensor attn = matmul(query, key.transpose(-2, -1)) * sc;

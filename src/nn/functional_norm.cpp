@@ -19,8 +19,8 @@ Tensor channel_view(const Tensor& t, int64_t ndim) {
 
 void check_channel_param(const char* op, const char* name, const Tensor& t, int64_t C, const Tensor& input) {
   if (!t.defined()) return;
-  EMBER_CHECK(t.dim() == 1 && t.size(0) == C, op, ": expected ", name, " of shape [", C,
-              "] (one per channel of input ", input.sizes(), "), got ", t.sizes());
+  EMBER_CHECK(t.dim() == 1 && t.size(0) == C, op, ": expected ", name, " of shape [", C, "] (one per channel of input ",
+              input.sizes(), "), got ", t.sizes());
 }
 
 }  // namespace
@@ -74,13 +74,14 @@ std::vector<int64_t> trailing_dims(const char* op, const Tensor& input, IntArray
   const int64_t k = normalized_shape.size(), nd = input.dim();
   bool ok = k >= 1 && k <= nd;
   for (int64_t i = 0; ok && i < k; ++i) ok = input.size(nd - k + i) == normalized_shape[i];
-  EMBER_CHECK(ok, op, ": given normalized_shape=", normalized_shape, ", expected input with shape [*, ",
-              [&] {
-                std::ostringstream ss;
-                for (size_t i = 0; i < normalized_shape.size(); ++i) ss << (i ? ", " : "") << normalized_shape[i];
-                return ss.str();
-              }(),
-              "], but got input of shape ", input.sizes());
+  EMBER_CHECK(
+      ok, op, ": given normalized_shape=", normalized_shape, ", expected input with shape [*, ",
+      [&] {
+        std::ostringstream ss;
+        for (size_t i = 0; i < normalized_shape.size(); ++i) ss << (i ? ", " : "") << normalized_shape[i];
+        return ss.str();
+      }(),
+      "], but got input of shape ", input.sizes());
   std::vector<int64_t> dims;
   for (int64_t i = nd - k; i < nd; ++i) dims.push_back(i);
   return dims;
@@ -134,10 +135,18 @@ Tensor rms_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor&
     e = *eps;
   } else {
     switch (input.dtype()) {
-      case kFloat64: e = std::numeric_limits<double>::epsilon(); break;
-      case kFloat16: e = 0.0009765625; break;
-      case kBFloat16: e = 0.0078125; break;
-      default: e = std::numeric_limits<float>::epsilon(); break;
+      case kFloat64:
+        e = std::numeric_limits<double>::epsilon();
+        break;
+      case kFloat16:
+        e = 0.0009765625;
+        break;
+      case kBFloat16:
+        e = 0.0078125;
+        break;
+      default:
+        e = std::numeric_limits<float>::epsilon();
+        break;
     }
   }
   Tensor out = input * rsqrt(square(input).mean(dims, true) + e);

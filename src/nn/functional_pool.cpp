@@ -27,8 +27,8 @@ struct Pool {
   ConvGeom g;
 };
 
-Pool pool_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
-                IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+Pool pool_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                IntArrayRef dilation, bool ceil_mode) {
   detail::check_defined(input, op);
   EMBER_CHECK(input.dim() == 3 || input.dim() == 4, op,
               ": expected 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape ", input.sizes());
@@ -40,9 +40,8 @@ Pool pool_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, In
     EMBER_CHECK(k[i] > 0, op, ": kernel_size must be positive, got ", IntArrayRef(k));
     EMBER_CHECK(s[i] > 0, op, ": stride must be positive, got ", IntArrayRef(s));
     EMBER_CHECK(d[i] > 0, op, ": dilation must be positive, got ", IntArrayRef(d));
-    EMBER_CHECK(p[i] >= 0 && p[i] <= k[i] / 2, op,
-                ": pad should be at most half of the kernel size, got padding ", IntArrayRef(p), " and kernel_size ",
-                IntArrayRef(k));
+    EMBER_CHECK(p[i] >= 0 && p[i] <= k[i] / 2, op, ": pad should be at most half of the kernel size, got padding ",
+                IntArrayRef(p), " and kernel_size ", IntArrayRef(k));
   }
   Pool r;
   r.batched = input.dim() == 4;
@@ -72,8 +71,8 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArray
   // grad_input[n, c, idx] += grad: a scatter_add, differentiable again
   out = autograd::record("max_pool2d", {x}, out, [idx, N, C, H, W](const Tensor& grad) {
     const int64_t L = idx.size(2) * idx.size(3);
-    Tensor gi = ember::scatter_add(zeros({N * C, H * W}, grad.options()), 1, idx.reshape({N * C, L}),
-                                   grad.reshape({N * C, L}));
+    Tensor gi =
+        ember::scatter_add(zeros({N * C, H * W}, grad.options()), 1, idx.reshape({N * C, L}), grad.reshape({N * C, L}));
     return tensor_list{gi.reshape({N, C, H, W})};
   });
   if (!P.batched) return {out.squeeze(0), idx.squeeze(0)};
@@ -88,14 +87,13 @@ Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
 // Window sums from im2col (zeros outside the input), divided by torch's
 // divisor: the window clipped to the padded input (count_include_pad) or to
 // the input, or divisor_override. Both counts factor into rows x columns.
-Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
-                  bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
+Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding, bool ceil_mode,
+                  bool count_include_pad, std::optional<int64_t> divisor_override) {
   const char* op = "avg_pool2d";
   const int64_t one = 1;
   Pool P = pool_setup(op, input, kernel_size, stride, padding, one, ceil_mode);
   EMBER_CHECK(!divisor_override || *divisor_override != 0, op, ": divisor must be not zero");
-  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ",
-                   input.dtype());
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
   const Tensor& x = P.x;
   const ConvGeom& g = P.g;
   const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3), K = g.kh * g.kw;
@@ -145,13 +143,12 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
   const int64_t H = input.size(-2), W = input.size(-1);
   EMBER_CHECK(H > 0 && W > 0, op, ": expected input with non-zero H and W, got shape ", input.sizes());
   EMBER_CHECK(o[0] >= 0 && o[1] >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
-  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ",
-                   input.dtype());
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
   if (o[0] == 1 && o[1] == 1) return input.mean({-2, -1}, true);
   if (o[0] == H && o[1] == W) return input.clone();
   // out = Ph x Pw^T, each product folded into one mm over the batch
-  Tensor y = matmul(input, adaptive_matrix(o[1], W, input).t());                          // [.., H, ow]
-  Tensor z = matmul(y.transpose(-2, -1), adaptive_matrix(o[0], H, input).t());            // [.., ow, oh]
+  Tensor y = matmul(input, adaptive_matrix(o[1], W, input).t());                // [.., H, ow]
+  Tensor z = matmul(y.transpose(-2, -1), adaptive_matrix(o[0], H, input).t());  // [.., ow, oh]
   return z.transpose(-2, -1).contiguous();
 }
 
