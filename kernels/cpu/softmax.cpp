@@ -29,8 +29,8 @@ template <bool Log, typename A>
 inline void softmax_line(Eigen::Map<Arr<A>> x) {
   const A m = x.template maxCoeff<Eigen::PropagateNaN>();
   if (Log) {
-    const A lse = std::log((x - m).exp().sum()) + m;
-    x -= lse;
+    const A log_sum = std::log((x - m).exp().sum());
+    x = (x - m) - log_sum;
   } else {
     x = (x - m).exp();
     x /= x.sum();

@@ -38,8 +38,9 @@ void softmax(T* out, const T* in, int64_t n, bool log) {
   Eigen::Map<const A> x(in, n);
   const T m = x.template maxCoeff<Eigen::PropagateNaN>();
   if (log) {
-    const T lse = std::log((x - m).exp().sum()) + m;
-    o = x - lse;
+    // (x - m) - log(sum): exact for large x, unlike x - (m + log(sum))
+    const T log_sum = std::log((x - m).exp().sum());
+    o = (x - m) - log_sum;
   } else {
     o = (x - m).exp();
     o *= T(1) / o.sum();

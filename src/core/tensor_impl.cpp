@@ -40,7 +40,11 @@ void TensorImpl::set_geometry(IntArrayRef sizes, IntArrayRef strides, int64_t of
 
 void TensorImpl::refresh() {
   int64_t n = 1;
-  for (auto s : sizes_) n *= s;
+  for (auto s : sizes_) {
+    EMBER_CHECK(s >= 0, "invalid tensor size ", IntArrayRef(sizes_), ": negative dimension");
+    EMBER_CHECK(!__builtin_mul_overflow(n, s, &n), "tensor of size ", IntArrayRef(sizes_),
+                " has too many elements (overflows int64)");
+  }
   numel_ = n;
   // Contiguous as torch defines it: dims of size 1 may have any stride.
   contiguous_ = true;

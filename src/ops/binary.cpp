@@ -24,8 +24,7 @@ Spec with_alpha(OpId op, const char* name, const Scalar& alpha) {
 void check_alpha(const char* op, ScalarType t, const Scalar& alpha) {
   EMBER_CHECK(!(is_integral(t) && alpha.is_floating_point()), op,
               ": for integral input tensors, argument alpha must not be a floating point number.");
-  EMBER_CHECK(!(t == kBool && !alpha.is_bool() && alpha.to_double() != 1 && alpha.to_double() != 0), op,
-              ": boolean alpha only supported for Boolean results.");
+  EMBER_CHECK(!(alpha.is_bool() && t != kBool), op, ": boolean alpha only supported for Boolean results.");
 }
 void check_alpha(const char* op, const Tensor& a, const Tensor& b, const Scalar& alpha) {
   if (!alpha.is_integral() || alpha.to_long() != 1) check_alpha(op, result_type(a, b), alpha);
@@ -93,8 +92,8 @@ Tensor mul(const Tensor& input, const Scalar& other) {
 
 Tensor div(const Tensor& input, const Tensor& other, std::optional<std::string> mode) {
   if (mode) {
-    EMBER_CHECK_VALUE(*mode == "trunc" || *mode == "floor",
-                      "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
+    EMBER_CHECK(*mode == "trunc" || *mode == "floor",
+                "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
     ScalarType t = result_type(input, other);
     check_int_divisor("div", t, other);
     Tensor out = run2(*mode == "trunc" ? OpId::div_trunc : OpId::div_floor, "div", input, other);
@@ -111,8 +110,8 @@ Tensor div(const Tensor& input, const Tensor& other, std::optional<std::string> 
 }
 Tensor div(const Tensor& input, const Scalar& other, std::optional<std::string> mode) {
   if (mode) {
-    EMBER_CHECK_VALUE(*mode == "trunc" || *mode == "floor",
-                      "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
+    EMBER_CHECK(*mode == "trunc" || *mode == "floor",
+                "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '", *mode, "'");
     check_int_divisor("div", result_type(input, other), other);
     Tensor out = run2(*mode == "trunc" ? OpId::div_trunc : OpId::div_floor, "div", input, other);
     return record("div", {input}, out, [](const Tensor& grad) { return tensor_list{zeros_like(grad)}; });
@@ -129,17 +128,10 @@ Tensor div(const Scalar& input, const Tensor& other) {
 }
 
 // ---------------- pow ----------------
-namespace {
-void check_int_pow(ScalarType t, const Tensor& exponent) {
-  if (!is_integral(t, false)) return;
-  NoGradGuard ng;
-  EMBER_CHECK(!(exponent < 0).any().item<bool>(), "pow: Integers to negative integer powers are not allowed.");
-}
-}  // namespace
 
 Tensor pow(const Tensor& input, const Tensor& exponent) {
-  ScalarType t = result_type(input, exponent);
-  check_int_pow(t, exponent);
+  // torch rejects negative integer powers only for scalar exponents; the
+  // tensor form gives 0 (or +-1 for bases +-1), as the functor does
   Tensor out = run2(OpId::pow, "pow", input, exponent);
   return record("pow", {input, exponent}, out,
                 [a_ = save(input), b_ = save(exponent), y_ = autograd::save_output(out)](
@@ -263,9 +255,18 @@ Tensor where(const Tensor& condition, const Tensor& input, const Tensor& other) 
   detail::check_defined(input, "where");
   detail::check_defined(other, "where");
   detail::check_same_device("where", {&condition, &input, &other});
+  EMBER_CHECK(condition.dtype() == kBool || condition.dtype() == kUInt8,
+              "where expected condition to be a boolean tensor, but got a tensor with dtype ", condition.dtype());
   ScalarType t = result_type(input, other);
-  Shape shape = broadcast_shapes(broadcast_shapes(condition.sizes(), input.sizes()), other.sizes());
-  Tensor out = detail::make_tensor(shape, t, input.device());
+  Shape shape;
+  try {
+    shape = broadcast_shapes(broadcast_shapes(condition.sizes(), input.sizes()), other.sizes());
+  } catch (const RuntimeError& e) {
+    throw RuntimeError(detail::str("where: ", e.what()));
+  }
+  // output layout follows the operands, as torch's TensorIterator
+  Tensor out = input.sizes().equals(shape) && !input.is_contiguous() ? empty_like(input, TensorOptions().dtype(t))
+                                                                        : detail::make_tensor(shape, t, input.device());
   Tensor c = condition.dtype() == kBool ? condition : condition.to(kBool);
   detail::launch_elementwise(OpId::where, "where", input.device(),
                              {out, c.expand(shape), input.to(t).expand(shape), other.to(t).expand(shape)});

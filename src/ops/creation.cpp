@@ -126,6 +126,7 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
   // fill from both ends, as torch, so the last value is exactly `end`
   int64_t half = steps / 2;
   for (int64_t i = 0; i < steps; ++i) p[i] = i < half ? a + step * double(i) : b - step * double(steps - 1 - i);
+  if (steps == 1) p[0] = a;
   out = out.to(t);
   if (!o.device().is_cpu()) out = out.to(o.device());
   return finish(out, o);

@@ -59,7 +59,8 @@ ScalarType compute_type(const EwSpec& spec, ScalarType t) {
     case Promote::Float:
       return is_integral(t) ? get_default_dtype() : t;
     case Promote::Integral:
-      EMBER_CHECK_TYPE(is_integral(t), spec.name, ": expected integer or bool tensors, got ", t);
+      EMBER_CHECK(is_integral(t), spec.name, ": \"", spec.name, "_cpu\" not implemented for '", t,
+                  "' (expected integer or bool tensors)");
       return t;
     default:
       return t;

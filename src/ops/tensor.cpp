@@ -116,10 +116,17 @@ Tensor Tensor::contiguous() const {
 Tensor& Tensor::copy_(const Tensor& src, bool non_blocking) {
   EMBER_IMPL_CHECK();
   EMBER_CHECK(src.defined(), "copy_: source tensor is undefined");
-  if (is_grad_enabled() && (requires_grad() || src.requires_grad())) {
+  auto* self_meta = impl_->autograd();
+  bool view_of_grad = self_meta && self_meta->view_base && self_meta->view_base->requires_grad();
+  if (is_grad_enabled() && (requires_grad() || src.requires_grad() || view_of_grad)) {
     detail::check_inplace(*this, "copy_");
-    Tensor r = autograd::record("copy_", {src}, src.to(dtype()).expand(sizes()).clone(),
-                                [](const Tensor& grad) { return tensor_list{grad}; });
+    Tensor value;
+    {
+      NoGradGuard ng;
+      value = src.to(dtype()).expand(sizes()).clone();
+    }
+    // the engine sums the gradient back to src's shape and casts its dtype
+    Tensor r = autograd::record("copy_", {src}, value, [](const Tensor& grad) { return tensor_list{grad}; });
     detail::rebase_history(*this, r, "copy_");
     return *this;
   }
@@ -153,19 +160,20 @@ Tensor& Tensor::copy_(const Tensor& src, bool non_blocking) {
 Tensor& Tensor::fill_(const Scalar& value) {
   EMBER_IMPL_CHECK();
   detail::check_inplace(*this, "fill_");
+  auto* am = impl_->autograd();
+  bool history = is_grad_enabled() && am && (am->grad_fn || (am->view_base && am->view_base->requires_grad()));
+  if (history) {
+    // the filled region no longer depends on anything: copy a constant in,
+    // which rewrites this tensor's (or its base's) history
+    Tensor constant = detail::scalar_tensor(value, dtype(), device()).expand(sizes());
+    return copy_(constant);
+  }
   if (numel() > 0) {
     double p[3] = {value.to_double(), double(value.to_long()), value.is_floating_point() ? 1.0 : 0.0};
     bool set[3] = {true, true, true};
     detail::launch_elementwise(OpId::fill, "fill_", device(), {*this}, p, set);
   }
   detail::bump_version(*this);
-  if (impl_->autograd() && impl_->autograd()->grad_fn && is_grad_enabled()) {
-    // the filled tensor no longer depends on its history
-    Tensor r = autograd::record("fill_", {*this}, zeros_like(*this).fill_(value),
-                                [](const Tensor& grad) { return tensor_list{zeros_like(grad)}; });
-    (void)r;
-    impl_->autograd()->grad_fn.reset();
-  }
   return *this;
 }
 Tensor& Tensor::fill_(const Tensor& value) {

@@ -461,7 +461,7 @@ Tensor flip(const Tensor& input, IntArrayRef dims) {
       strides[i] = -strides[i];
     }
   // a negative-stride alias, then a copy: flip returns new memory, as torch
-  Tensor out = detail::make_tensor(input.sizes(), input.dtype(), input.device());
+  Tensor out = empty_like(input);  // torch keeps the input's memory layout
   if (input.numel() > 0)
     detail::launch_elementwise(OpId::copy, "flip", input.device(),
                                {out, make_view(input, input.sizes(), strides, offset)});
@@ -528,7 +528,10 @@ Tensor as_strided(const Tensor& input, IntArrayRef size, IntArrayRef stride, std
     EMBER_CHECK(size[i] >= 0, "as_strided: negative size ", size[i]);
     EMBER_CHECK(stride[i] >= 0, "as_strided: negative strides are not supported, got ", stride);
     if (size[i] == 0) empty = true;
-    max_index += (size[i] - 1) * stride[i];
+    int64_t step;
+    EMBER_CHECK(!__builtin_mul_overflow(size[i] > 0 ? size[i] - 1 : 0, stride[i], &step) &&
+                    !__builtin_add_overflow(max_index, step, &max_index),
+                "as_strided: size ", size, " and stride ", stride, " reach past any storage (overflow)");
   }
   int64_t capacity = int64_t(input.unsafe_impl()->storage()->nbytes / input.element_size());
   EMBER_CHECK(empty || max_index < capacity, "as_strided: setStorage: sizes ", size, ", strides ", stride,
@@ -539,10 +542,24 @@ Tensor as_strided(const Tensor& input, IntArrayRef size, IntArrayRef stride, std
   int64_t in_off = input.storage_offset();
   Shape sz(size), st(stride);
   out = record("as_strided", {input}, out, [in_sizes, in_strides, in_off, sz, st, off](const Tensor& grad) {
-    // assumes the input is contiguous from its offset (the common case)
-    return tensor_list{scatter_region(grad, in_sizes, [=](const Tensor& z) {
-      return make_view(z, sz, st, off - in_off);
-    })};
+    // The gradient of each storage element is the sum over the view
+    // elements that alias it (views may overlap). Positions are taken
+    // relative to the input's offset; the input is assumed contiguous from
+    // there (the common case, as torch's as_strided_backward fast path).
+    int64_t n = 1;
+    for (auto v : in_sizes) n *= v;
+    Tensor pos = zeros(sz, kInt64);
+    for (size_t d = 0; d < sz.size(); ++d) {
+      Shape shape(sz.size(), 1);
+      shape[d] = sz[d];
+      pos = pos + arange(sz[d], kInt64).view(shape) * st[d];
+    }
+    pos = pos + (off - in_off);
+    Tensor flat = zeros({n}, grad.options());
+    Tensor valid = logical_and(pos >= 0, pos < n);
+    Tensor idx = masked_select(pos, valid);
+    Tensor vals = masked_select(grad, valid);
+    return tensor_list{index_add(flat, 0, idx, vals).view(in_sizes)};
   });
   return view_out(input, out);
 }

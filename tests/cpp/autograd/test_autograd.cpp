@@ -169,3 +169,19 @@ TEST(Autograd, InPlaceOnViewGradcheck) {
   };
   EXPECT_TRUE(autograd::gradcheck(f, {x, y}));
 }
+
+TEST(Autograd, FillOfAViewCutsTheGradient) {
+  auto x = ones({4}, requires_grad());
+  auto y = x.clone();
+  y.slice(0, 1, 3).fill_(1.5);
+  y.sum().backward();
+  EXPECT_CLOSE(x.grad(), tensor({1.0, 0.0, 0.0, 1.0}));
+}
+
+TEST(Autograd, AsStridedBackwardSumsOverlaps) {
+  // values from torch 1.13: x.as_strided((2, 3), (0, 1), 2)
+  auto x = arange(8, TensorOptions().dtype(kFloat64)).requires_grad_();
+  auto y = x.as_strided({2, 3}, {0, 1}, 2);
+  (y * tensor({{1.0, 2.0, 3.0}, {4.0, 5.0, 6.0}}, kFloat64)).sum().backward();
+  EXPECT_CLOSE(x.grad(), tensor({0.0, 0.0, 5.0, 7.0, 9.0, 0.0, 0.0, 0.0}, kFloat64));
+}

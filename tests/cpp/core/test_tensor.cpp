@@ -97,3 +97,14 @@ TEST(Core, PrintingSummarizedAndWrapped) {
   EXPECT_EQ((tensor({1.0, 2.0}, requires_grad()) * 2).toString(), "tensor([2., 4.], grad_fn=<MulBackward0>)");
   EXPECT_EQ(tensor(3.5).toString(), "tensor(3.5000)");
 }
+
+TEST(Core, HostileSizesRaise) {
+  EXPECT_THROW_MSG(ones({3}).as_strided({int64_t(1) << 40}, {int64_t(1) << 40}), RuntimeError, "as_strided");
+  EXPECT_THROW_MSG(ones({2, 2}).repeat({int64_t(1) << 40, int64_t(1) << 40}), RuntimeError, "too many elements");
+  EXPECT_THROW_MSG(ones({2}).expand({int64_t(1) << 62, 4, 2}), RuntimeError, "too many elements");
+  EXPECT_CLOSE(linspace(-1, 1, 1), tensor({-1.0}));
+  EXPECT_TRUE(ember::isinf(sqrt(full({16}, INFINITY))).all().item<bool>());
+  auto ls = log_softmax(tensor({{1e4, 1e4, 0.0}}), 1);
+  EXPECT_NEAR(ls[0][0].item<float>(), -0.693147f, 1e-6);
+  EXPECT_THROW_MSG(where(ones({2}), ones({2}), zeros({2})), RuntimeError, "boolean tensor");
+}

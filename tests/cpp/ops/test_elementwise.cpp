@@ -138,7 +138,7 @@ TEST(ElementwiseOps, HalfAndBFloat16) {
 TEST(ElementwiseOps, Errors) {
   EXPECT_THROW_MSG(add(ones({2, 3}), ones({4})), RuntimeError, "add: shapes [2, 3] and [4] are not broadcastable");
   EXPECT_THROW_MSG(-tensor({true}), RuntimeError, "bool tensor is not supported");
-  EXPECT_THROW_MSG(bitwise_and(ones({2}), ones({2})), TypeError, "integer or bool");
+  EXPECT_THROW_MSG(bitwise_and(ones({2}), ones({2})), RuntimeError, "integer or bool");
   EXPECT_THROW_MSG(pow(tensor({2}), -1), RuntimeError, "negative integer powers");
   EXPECT_THROW_MSG(remainder(tensor({2}), tensor({0})), RuntimeError, "ZeroDivisionError");
 }
