@@ -96,7 +96,7 @@ void check_index_dtype(const Tensor& index, const char* op) {
                    ": expected an int64 or int32 index tensor, got ", index.dtype());
 }
 
-// Raises IndexError for the first index outside [0, bound).
+// Raises for the first index outside [0, bound).
 void validate_indices(const Tensor& index, int64_t bound, int64_t dim, const char* op) {
   check_index_dtype(index, op);
   std::vector<int64_t> sizes(index.sizes().begin(), index.sizes().end());
@@ -104,8 +104,12 @@ void validate_indices(const Tensor& index, int64_t bound, int64_t dim, const cha
   ScalarType t = index.dtype();
   for_each<1>(sizes, {byte_strides(index)}, false, [&](const std::array<int64_t, 1>& off, const int64_t*) {
     int64_t v = load_index(base + off[0], t);
-    EMBER_CHECK_INDEX(v >= 0 && v < bound, op, ": index ", v, " is out of bounds for dim ", dim, " with size ",
-                      bound);
+    if (v < 0 || v >= bound) {
+      // torch raises RuntimeError for gather/scatter, IndexError otherwise
+      std::string msg = detail::str(op, ": index ", v, " is out of bounds for dim ", dim, " with size ", bound);
+      if (std::strncmp(op, "gather", 6) == 0 || std::strncmp(op, "scatter", 7) == 0) throw RuntimeError(msg);
+      throw IndexError(msg);
+    }
   });
 }
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 namespace ember_py {
 
@@ -38,6 +39,63 @@ py::object make_return(const char* name, const Tensor& a, const Tensor& b) {
   py::object cls = return_types().contains(name) ? py::object(return_types()[name]) : py::object();
   if (!cls) return py::make_tuple(a, b);
   return cls(a, b);
+}
+
+// ---------------------------------------------------------------- identity
+
+namespace {
+struct Wrapper {
+  PyObject* obj;
+  const Tensor* value;  // the Tensor inside obj
+};
+// impl -> its wrapper, and wrapper -> the impl it is registered under (the
+// Tensor inside a wrapper can be reassigned, so the key is kept here).
+// Leaked: wrappers may die during interpreter shutdown, after statics.
+std::unordered_map<ember::TensorImpl*, Wrapper>& wrappers() {
+  static auto* m = new std::unordered_map<ember::TensorImpl*, Wrapper>();
+  return *m;
+}
+std::unordered_map<PyObject*, ember::TensorImpl*>& wrapper_keys() {
+  static auto* m = new std::unordered_map<PyObject*, ember::TensorImpl*>();
+  return *m;
+}
+}  // namespace
+
+PyObject* find_wrapper(const Tensor& t) {
+  auto& m = wrappers();
+  auto it = m.find(t.unsafe_impl());
+  if (it == m.end()) return nullptr;
+  if (it->second.value->unsafe_impl() == it->first) return it->second.obj;
+  // the wrapper's Tensor was reassigned: the entry is stale
+  wrapper_keys().erase(it->second.obj);
+  m.erase(it);
+  return nullptr;
+}
+
+void note_wrapper(PyObject* obj, const Tensor* value) {
+  ember::TensorImpl* impl = value->unsafe_impl();
+  if (!impl) return;
+  auto& m = wrappers();
+  auto it = m.find(impl);
+  if (it != m.end() && it->second.obj == obj) return;  // the common case: already known
+  if (it != m.end() && it->second.value->unsafe_impl() == impl) return;  // another live wrapper owns it
+  forget_wrapper(obj);
+  if (it != m.end()) {
+    wrapper_keys().erase(it->second.obj);
+    m.erase(it);
+  }
+  m.emplace(impl, Wrapper{obj, value});
+  wrapper_keys()[obj] = impl;
+}
+
+void forget_wrapper(PyObject* obj) {
+  auto& keys = wrapper_keys();
+  auto k = keys.find(obj);
+  if (k == keys.end()) return;
+  auto& m = wrappers();
+  auto it = m.find(k->second);
+  if (it != m.end() && it->second.obj == obj) m.erase(it);
+  keys.erase(k);
 }
 
 // ---------------------------------------------------------------- scalars

@@ -84,15 +84,28 @@ struct ReleaseIfLarge {
 };
 
 /// A Python callable owned from C++ (hooks, custom backward). Its last
-/// reference may die on a thread that does not hold the GIL.
+/// reference may die on a thread that does not hold the GIL, or after the
+/// interpreter is gone (a tensor kept alive by a C++ static): then it leaks.
 struct PyCallable {
   explicit PyCallable(py::object f)
       : fn(new py::object(std::move(f)), [](py::object* p) {
+          if (!Py_IsInitialized()) return;  // leaked deliberately: no interpreter left
           py::gil_scoped_acquire g;
           delete p;
         }) {}
   std::shared_ptr<py::object> fn;
 };
+
+// ---- one Python object per TensorImpl ----
+// As torch, a tensor keeps its Python identity (`x.grad is x.grad`,
+// `x.add_(1) is x`, optimizer state keyed by parameter): while a wrapper
+// lives, casting any Tensor with the same impl returns that wrapper. The
+// wrapper holds a Tensor, so the impl cannot die (nor its address be reused)
+// while its entry exists; the entry is removed in the wrapper's tp_dealloc.
+// All of this runs with the GIL held.
+PyObject* find_wrapper(const Tensor& t);
+void note_wrapper(PyObject* obj, const Tensor* value);
+void forget_wrapper(PyObject* obj);
 
 void init_tensor(py::module_& m, py::class_<Tensor>& cls);
 void init_ops(py::module_& m, py::class_<Tensor>& cls);
@@ -103,6 +116,41 @@ void init_autograd(py::module_& m);
 // ---- pybind11 type casters ----
 namespace pybind11 {
 namespace detail {
+
+// Tensor: pybind's class caster plus the identity map above. An undefined
+// Tensor converts to None.
+template <>
+struct type_caster<ember::Tensor> : type_caster_base<ember::Tensor> {
+  using base = type_caster_base<ember::Tensor>;
+  bool load(handle src, bool convert) {
+    if (!base::load(src, convert)) return false;
+    ember_py::note_wrapper(src.ptr(), static_cast<const ember::Tensor*>(value));
+    return true;
+  }
+  static handle cast(const ember::Tensor& t, return_value_policy, handle parent) {
+    if (!t.defined()) return none().release();
+    if (PyObject* w = ember_py::find_wrapper(t)) return handle(w).inc_ref();
+    return registered(base::cast(t, return_value_policy::copy, parent));
+  }
+  static handle cast(ember::Tensor&& t, return_value_policy, handle parent) {
+    if (!t.defined()) return none().release();
+    if (PyObject* w = ember_py::find_wrapper(t)) return handle(w).inc_ref();
+    return registered(base::cast(std::move(t), return_value_policy::move, parent));
+  }
+  static handle cast(const ember::Tensor* t, return_value_policy p, handle parent) {
+    if (!t) return none().release();
+    return cast(*t, p, parent);
+  }
+
+ private:
+  static handle registered(handle h) {
+    if (h) {
+      auto* inst = reinterpret_cast<instance*>(h.ptr());
+      ember_py::note_wrapper(h.ptr(), inst->get_value_and_holder().value_ptr<ember::Tensor>());
+    }
+    return h;
+  }
+};
 
 template <>
 struct type_caster<ember::Scalar> {

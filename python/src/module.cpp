@@ -7,7 +7,10 @@
 namespace ember_py {
 
 namespace {
-py::object dtype_objects[ember::kNumScalarTypes];
+// Borrowed from the module attributes, which hold one reference each that
+// is never released: a static py::object would be destroyed after
+// Py_Finalize and crash at exit.
+py::handle dtype_objects[ember::kNumScalarTypes];
 }
 
 py::handle dtype_object(ScalarType t) {
@@ -54,7 +57,7 @@ void init_dtypes(py::module_& m) {
       });
   for (int i = 0; i < ember::kNumScalarTypes; ++i) {
     auto t = ScalarType(i);
-    dtype_objects[i] = py::cast(DtypeObj{t});
+    dtype_objects[i] = py::cast(DtypeObj{t}).release();  // leaked deliberately, see above
     m.attr(ember::dtype_name(t)) = dtype_objects[i];
   }
   m.def("get_default_dtype", &ember::get_default_dtype);

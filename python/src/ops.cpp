@@ -375,7 +375,8 @@ void init_reductions(py::module_& m, py::class_<Tensor>& c) {
        py::arg("dim") = py::none(), py::arg("keepdim") = false);
   both(m, c, "logsumexp", [](T x, IntList dim, bool keepdim) { return ember::logsumexp(x, dim, keepdim); },
        py::arg("dim"), py::arg("keepdim") = false);
-  both(m, c, "norm", [](T x, py::object p, OptDim dim, bool keepdim, OptType dtype) {
+  // parses `p` with the GIL, so no call guard: it releases around the ember calls only
+  auto norm = [](T x, py::object p, OptDim dim, bool keepdim, OptType dtype) {
     Scalar ps = 2;
     if (!p.is_none()) {
       if (py::isinstance<py::str>(p)) {
@@ -385,10 +386,14 @@ void init_reductions(py::module_& m, py::class_<Tensor>& c) {
         ps = p.cast<Scalar>();
       }
     }
-    Tensor in = dtype ? x.to(*dtype) : x;
     py::gil_scoped_release g;
+    Tensor in = dtype ? x.to(*dtype) : x;
     return dim ? ember::norm(in, ps, *dim, keepdim) : ember::norm(in, ps);
-  }, py::arg("p") = "fro", py::arg("dim") = py::none(), py::arg("keepdim") = false, py::arg("dtype") = py::none());
+  };
+  m.def("norm", norm, py::arg("input"), py::arg("p") = "fro", py::arg("dim") = py::none(), py::arg("keepdim") = false,
+        py::arg("dtype") = py::none());
+  c.def("norm", norm, py::arg("p") = "fro", py::arg("dim") = py::none(), py::arg("keepdim") = false,
+        py::arg("dtype") = py::none());
   for (bool is_all : {true, false}) {
     const char* name = is_all ? "all" : "any";
     auto f = is_all ? +[](T x, std::optional<int64_t> dim, bool keepdim) {

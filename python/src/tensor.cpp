@@ -290,7 +290,11 @@ Tensor from_dlpack_capsule(py::handle cap) {
   void* data = static_cast<char*>(d.data) + d.byte_offset;
   Tensor t = ember::from_blob(data, shape, strides,
                               [m](void*) {
-                                if (m->deleter) m->deleter(m);
+                                // the producer's deleter may touch Python (NumPy's does)
+                                if (!m->deleter || !Py_IsInitialized()) return;
+                                PyGILState_STATE st = PyGILState_Ensure();
+                                m->deleter(m);
+                                PyGILState_Release(st);
                               },
                               ember::TensorOptions().dtype(st).device(dev));
   PyCapsule_SetName(cap.ptr(), "used_dltensor");
@@ -354,12 +358,24 @@ std::optional<Device> device_arg(py::handle h) {
 
 }  // namespace
 
+}  // namespace
+
+namespace {
+// pybind's deallocator, wrapped so the identity map drops the wrapper first
+destructor base_dealloc = nullptr;
+void tensor_dealloc(PyObject* self) {
+  forget_wrapper(self);
+  base_dealloc(self);
+}
+}  // namespace
+
 void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
   auto* type = reinterpret_cast<PyTypeObject*>(cls.ptr());
+  base_dealloc = type->tp_dealloc;
+  type->tp_dealloc = tensor_dealloc;
   type->tp_as_buffer->bf_getbuffer = tensor_getbuffer;
   type->tp_as_buffer->bf_releasebuffer = tensor_releasebuffer;
 
-  auto release = py::call_guard<py::gil_scoped_release>();
 
   cls.def(py::init([](py::args args) {
     if (args.size() == 1 && !PyLong_Check(args[0].ptr()))
@@ -744,8 +760,13 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
       })
       .def("__matmul__", [](T a, py::handle b) -> py::object {
         if (!is_tensor(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-        ReleaseIfLarge g(a.numel());
-        return py::cast(ember::matmul(a, b.cast<T>()));
+        const Tensor& bt = b.cast<T>();
+        Tensor r;
+        {
+          ReleaseIfLarge g(a.numel());  // the ember call only: no Python objects in here
+          r = ember::matmul(a, bt);
+        }
+        return py::cast(std::move(r));
       })
       .def("__rmatmul__", [](T a, py::handle b) -> py::object {
         if (!is_tensor(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
@@ -879,7 +900,6 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
   m.def("_from_buffer", [](py::handle a) { return tensor_from_buffer(a, true); });
   m.def("_from_dlpack_capsule", &from_dlpack_capsule);
   m.def("_to_dlpack", &to_dlpack);
-  (void)release;
 }
 
 }  // namespace ember_py

@@ -600,7 +600,7 @@ namespace {
 Tensor tri(const Tensor& input, int64_t diagonal, bool lower) {
   const char* op = lower ? "tril" : "triu";
   detail::check_defined(input, op);
-  EMBER_CHECK(input.dim() >= 2, op, ": input must have at least 2 dims, got shape ", input.sizes());
+  EMBER_CHECK_INDEX(input.dim() >= 2, op, ": input must have at least 2 dims, got shape ", input.sizes());
   Tensor out = detail::make_tensor(input.sizes(), input.dtype(), input.device());
   detail::kernel<TriFn>(lower ? OpId::tril : OpId::triu, input.device())(out, input, diagonal);
   return autograd::record(op, {input}, out, [diagonal, lower](const Tensor& grad) {

@@ -301,7 +301,7 @@ Tensor einsum(const std::string& equation, const tensor_list& operands) {
   std::string eq;
   for (char c : equation)
     if (c != ' ') eq.push_back(c);
-  EMBER_CHECK_VALUE(!operands.empty(), "einsum: must provide at least one operand");
+  EMBER_CHECK(!operands.empty(), "einsum: must provide at least one operand");
   for (const auto& op : operands) detail::check_defined(op, "einsum");
 
   // ---- parse ----
@@ -318,7 +318,7 @@ Tensor einsum(const std::string& equation, const tensor_list& operands) {
       start = comma + 1;
     }
   }
-  EMBER_CHECK_VALUE(terms.size() == operands.size(), "einsum: \"", equation, "\" has ", terms.size(),
+  EMBER_CHECK(terms.size() == operands.size(), "einsum: \"", equation, "\" has ", terms.size(),
                     " operand subscripts but ", operands.size(), " operands were given");
 
   // ---- map each operand's dims to labels (ellipsis dims aligned right) ----

@@ -126,9 +126,13 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t0) {
         any = true;
       }
       if (o.sci_mode) f.sci = *o.sci_mode;
-      else if (any) f.sci = f.int_mode ? mx > 1e8 : (mx / mn > 1000.0 || mx > 1e8 || mn < 1e-4);
+      else if (any) f.sci = f.int_mode ? (mx / mn > 1000.0 || mx > 1e8) : (mx / mn > 1000.0 || mx > 1e8 || mn < 1e-4);
+      // torch sizes the columns from the nonzero finite values only
+      for (double v : vals)
+        if (std::isfinite(v) && v != 0) f.width = std::max<int>(f.width, int(f.fmt(v).size()));
+    } else {
+      for (double v : vals) f.width = std::max<int>(f.width, int(f.fmt(v).size()));
     }
-    for (double v : vals) f.width = std::max<int>(f.width, int(f.fmt(v).size()));
     render(t, f, summarize, o.edgeitems, 7, body);
   }
   os << "tensor(" << body;
@@ -139,7 +143,9 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t0) {
   }
   if (!t0.is_cpu()) os << ", device='" << t0.device() << "'";
   ScalarType dt = t.dtype();
-  if (dt != get_default_dtype() && dt != kInt64 && dt != kBool) os << ", dtype=ember." << dtype_name(dt);
+  // an empty tensor shows any non-default dtype: there is nothing to infer it from
+  bool show_dtype = t.numel() == 0 ? dt != get_default_dtype() : (dt != get_default_dtype() && dt != kInt64 && dt != kBool);
+  if (show_dtype) os << ", dtype=ember." << dtype_name(dt);
   if (t0.grad_fn()) os << ", grad_fn=<" << t0.grad_fn()->name() << ">";
   else if (t0.requires_grad()) os << ", requires_grad=True";
   return os << ")";

@@ -78,7 +78,7 @@ Shape reduced_shape(const Tensor& x, const DimMask& mask, bool keepdim) {
 // Ops without an identity (max, amin, argmax...) refuse empty reductions.
 void check_nonempty(const Tensor& x, const DimMask& mask, const char* op) {
   for (size_t d = 0; d < mask.size(); ++d)
-    EMBER_CHECK(!mask[d] || x.size(int64_t(d)) != 0, op, "(): Expected reduction dim ", d,
+    EMBER_CHECK_INDEX(!mask[d] || x.size(int64_t(d)) != 0, op, "(): Expected reduction dim ", d,
                 " to have non-zero size (input shape ", x.sizes(), ")");
 }
 
@@ -300,8 +300,8 @@ Tensor arg_extreme(const Tensor& input, std::optional<int64_t> dim, bool keepdim
     mask = one_dim_mask(input, *dim, op);
     check_nonempty(input, mask, op);
   } else {
-    EMBER_CHECK(input.numel() > 0, op,
-                "(): Expected reduction dim to be specified for input.numel() == 0 (input shape ",
+    EMBER_CHECK_INDEX(input.numel() > 0, op,
+                      "(): Expected reduction dim to be specified for input.numel() == 0 (input shape ",
                 input.sizes(), ")");
     mask = DimMask(input.dim(), true);
   }

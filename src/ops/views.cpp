@@ -490,7 +490,7 @@ Tensor roll(const Tensor& input, IntArrayRef shifts, IntArrayRef dims) {
 
 Tensor diagonal(const Tensor& input, int64_t offset, int64_t dim1, int64_t dim2) {
   int64_t n = input.dim();
-  EMBER_CHECK(n >= 2, "diagonal: expected a tensor with at least 2 dims, got ", n);
+  EMBER_CHECK_INDEX(n >= 2, "diagonal: expected a tensor with at least 2 dims, got ", n);
   int64_t a = wrap_dim(dim1, n, "diagonal"), b = wrap_dim(dim2, n, "diagonal");
   EMBER_CHECK(a != b, "diagonal dimensions cannot be identical ", dim1, ", ", dim2);
   int64_t len, off = input.storage_offset();

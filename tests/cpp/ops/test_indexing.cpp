@@ -47,7 +47,7 @@ TEST(Indexing, GatherKnownValues) {
   Tensor idx = li2({0, 4, 2, 2, 1, 0, 3, 3}, {4, 2});
   EXPECT_CLOSE(gather(x, 1, idx), t64({0, 4, 7, 7, 11, 10, 18, 18}, {4, 2}));
   EXPECT_CLOSE(x.gather(-1, idx), t64({0, 4, 7, 7, 11, 10, 18, 18}, {4, 2}));
-  EXPECT_THROW_MSG(gather(x, 1, li2({7}, {1, 1})), IndexError, "gather: index 7 is out of bounds for dim 1 with size 5");
+  EXPECT_THROW_MSG(gather(x, 1, li2({7}, {1, 1})), RuntimeError, "gather: index 7 is out of bounds for dim 1 with size 5");
   EXPECT_THROW_MSG(gather(x, 1, li({0})), RuntimeError, "same number of dims");
   EXPECT_THROW_MSG(gather(x, 1, zeros({5, 1}, kInt64)), RuntimeError, "is larger than input");
 }
@@ -71,7 +71,7 @@ TEST(Indexing, ScatterKnownValues) {
   EXPECT_CLOSE(w, t64({7, 7, 8, 4, 5, 0, 2, 0, 9, 0, 0, 0, 3, 0, 10}, {3, 5}));
   w.scatter_(1, li2({0}, {1, 1}), src);
   EXPECT_EQ(w.index({0, 0}).item<double>(), 1.0);
-  EXPECT_THROW_MSG(scatter(z, 0, li2({3}, {1, 1}), src), IndexError,
+  EXPECT_THROW_MSG(scatter(z, 0, li2({3}, {1, 1}), src), RuntimeError,
                    "scatter: index 3 is out of bounds for dim 0 with size 3");
   EXPECT_THROW_MSG(scatter(z, 0, li2({0}, {1, 1}), src.to(kFloat32)), RuntimeError, "dtype");
 }
@@ -206,7 +206,7 @@ TEST(Indexing, TrilTriu) {
   EXPECT_CLOSE(tril(x.t()), tril(x.t().contiguous()));
   Tensor b = ar(24, {2, 3, 4});
   EXPECT_CLOSE(triu(b).select(0, 1), triu(b.select(0, 1)));
-  EXPECT_THROW_MSG(tril(zeros({3})), RuntimeError, "at least 2 dims");
+  EXPECT_THROW_MSG(tril(zeros({3})), IndexError, "at least 2 dims");
 }
 
 // ------------------------------------------------------------- gradchecks

@@ -169,9 +169,9 @@ TEST(ReduceOps, MaxPropagatesNaN) {
 TEST(ReduceOps, MaxErrors) {
   EXPECT_THROW_MSG(max(zeros({0})), RuntimeError,
                    "max(): Expected reduction dim to be specified for input.numel() == 0");
-  EXPECT_THROW_MSG(amax(zeros({2, 0}), 1), RuntimeError, "amax(): Expected reduction dim 1 to have non-zero size");
-  EXPECT_THROW_MSG(max(zeros({2, 0}), 1), RuntimeError, "max(): Expected reduction dim 1");
-  EXPECT_THROW_MSG(argmax(zeros({0})), RuntimeError, "argmax()");
+  EXPECT_THROW_MSG(amax(zeros({2, 0}), 1), IndexError, "amax(): Expected reduction dim 1 to have non-zero size");
+  EXPECT_THROW_MSG(max(zeros({2, 0}), 1), IndexError, "max(): Expected reduction dim 1");
+  EXPECT_THROW_MSG(argmax(zeros({0})), IndexError, "argmax()");
   EXPECT_THROW_MSG(sum(zeros({2, 3}), 2), IndexError, "sum: dim 2 is out of range");
   EXPECT_THROW_MSG(amax(zeros({2, 3}), -3), IndexError, "amax");
   EXPECT_THROW_MSG(sum(zeros({2, 3}), {0, -2}), RuntimeError, "appears multiple times");
