@@ -12,19 +12,9 @@
 #include <utility>
 #include <vector>
 
+#include "ember/arg.h"
 #include "ember/nn/module.h"
 #include "ember/ops.h"
-
-#define EMBER_OPT_ARG(T, name)                 \
- public:                                       \
-  auto& name(const T& v) {                     \
-    name##_ = v;                               \
-    return *this;                              \
-  }                                            \
-  const T& name() const { return name##_; }    \
-                                               \
- private:                                      \
-  T name##_
 
 namespace ember {
 namespace optim {
@@ -93,12 +83,12 @@ struct EMBER_API SGDOptions : OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<SGDOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  EMBER_OPT_ARG(double, lr);
-  EMBER_OPT_ARG(double, momentum) = 0;
-  EMBER_OPT_ARG(double, dampening) = 0;
-  EMBER_OPT_ARG(double, weight_decay) = 0;
-  EMBER_OPT_ARG(bool, nesterov) = false;
-  EMBER_OPT_ARG(bool, maximize) = false;
+  EMBER_ARG(double, lr);
+  EMBER_ARG(double, momentum) = 0;
+  EMBER_ARG(double, dampening) = 0;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(bool, nesterov) = false;
+  EMBER_ARG(bool, maximize) = false;
 };
 class EMBER_API SGD : public Optimizer {
  public:
@@ -113,12 +103,12 @@ struct EMBER_API AdamOptions : OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  EMBER_OPT_ARG(double, lr);
-  EMBER_OPT_ARG(std::vector<double>, betas) = {0.9, 0.999};
-  EMBER_OPT_ARG(double, eps) = 1e-8;
-  EMBER_OPT_ARG(double, weight_decay) = 0;
-  EMBER_OPT_ARG(bool, amsgrad) = false;
-  EMBER_OPT_ARG(bool, maximize) = false;
+  EMBER_ARG(double, lr);
+  EMBER_ARG(std::vector<double>, betas) = {0.9, 0.999};
+  EMBER_ARG(double, eps) = 1e-8;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(bool, amsgrad) = false;
+  EMBER_ARG(bool, maximize) = false;
 };
 struct EMBER_API AdamWOptions : AdamOptions {
   AdamWOptions(double lr = 1e-3) : AdamOptions(lr) { weight_decay(1e-2); }
@@ -145,12 +135,12 @@ struct EMBER_API RMSpropOptions : OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RMSpropOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  EMBER_OPT_ARG(double, lr);
-  EMBER_OPT_ARG(double, alpha) = 0.99;
-  EMBER_OPT_ARG(double, eps) = 1e-8;
-  EMBER_OPT_ARG(double, weight_decay) = 0;
-  EMBER_OPT_ARG(double, momentum) = 0;
-  EMBER_OPT_ARG(bool, centered) = false;
+  EMBER_ARG(double, lr);
+  EMBER_ARG(double, alpha) = 0.99;
+  EMBER_ARG(double, eps) = 1e-8;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(double, momentum) = 0;
+  EMBER_ARG(bool, centered) = false;
 };
 class EMBER_API RMSprop : public Optimizer {
  public:
@@ -162,11 +152,11 @@ struct EMBER_API AdagradOptions : OptimizerOptions {
   std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdagradOptions>(*this); }
   double get_lr() const override { return lr_; }
   void set_lr(double lr) override { lr_ = lr; }
-  EMBER_OPT_ARG(double, lr);
-  EMBER_OPT_ARG(double, lr_decay) = 0;
-  EMBER_OPT_ARG(double, weight_decay) = 0;
-  EMBER_OPT_ARG(double, initial_accumulator_value) = 0;
-  EMBER_OPT_ARG(double, eps) = 1e-10;
+  EMBER_ARG(double, lr);
+  EMBER_ARG(double, lr_decay) = 0;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(double, initial_accumulator_value) = 0;
+  EMBER_ARG(double, eps) = 1e-10;
 };
 class EMBER_API Adagrad : public Optimizer {
  public:

@@ -356,17 +356,13 @@ std::optional<Device> device_arg(py::handle h) {
   return h.cast<Device>();
 }
 
-}  // namespace
-
-}  // namespace
-
-namespace {
 // pybind's deallocator, wrapped so the identity map drops the wrapper first
 destructor base_dealloc = nullptr;
 void tensor_dealloc(PyObject* self) {
   forget_wrapper(self);
   base_dealloc(self);
 }
+
 }  // namespace
 
 void init_tensor(py::module_& m, py::class_<Tensor>& cls) {

@@ -137,8 +137,8 @@ void Module::train(bool on) {
   for (auto& c : children_)
     if (c.second) c.second->train(on);
 }
-void Module::zero_grad(bool set_to_none) {
-  for (auto& p : parameters()) {
+void zero_grad(const std::vector<Tensor>& params, bool set_to_none) {
+  for (auto& p : params) {
     if (!p.grad().defined()) continue;
     if (set_to_none) {
       p.mutable_grad() = Tensor();
@@ -149,6 +149,7 @@ void Module::zero_grad(bool set_to_none) {
     }
   }
 }
+void Module::zero_grad(bool set_to_none) { nn::zero_grad(parameters(), set_to_none); }
 void Module::apply(const std::function<void(Module&)>& fn) {
   for (auto& c : children_)
     if (c.second) c.second->apply(fn);

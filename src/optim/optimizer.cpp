@@ -26,17 +26,7 @@ void Optimizer::add_param_group(OptimizerParamGroup group) {
 }
 
 void Optimizer::zero_grad(bool set_to_none) {
-  for (auto& g : groups_)
-    for (auto& p : g.params()) {
-      if (!p.grad().defined()) continue;
-      if (set_to_none) {
-        p.mutable_grad() = Tensor();
-      } else {
-        NoGradGuard ng;
-        p.mutable_grad() = p.grad().detach();
-        p.mutable_grad().zero_();
-      }
-    }
+  for (auto& g : groups_) nn::zero_grad(g.params(), set_to_none);
 }
 
 ParamState& Optimizer::state_for(size_t group, size_t index) {

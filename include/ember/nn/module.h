@@ -122,6 +122,10 @@ class EMBER_API Module : public std::enable_shared_from_this<Module> {
 
 EMBER_API std::ostream& operator<<(std::ostream& os, const Module& m);
 
+/// Clears the gradients of `params` (set_to_none: undefined, else zeros);
+/// what Module::zero_grad and Optimizer::zero_grad do.
+EMBER_API void zero_grad(const std::vector<Tensor>& params, bool set_to_none = true);
+
 /// A shared handle to a module implementation, as libtorch's ModuleHolder:
 /// `Linear fc(4, 1); fc(x); fc->parameters();`.
 template <typename Impl>

@@ -9,21 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "ember/arg.h"
 #include "ember/nn/functional.h"
 #include "ember/nn/init.h"
 #include "ember/nn/module.h"
-
-/// A chainable option: `opts.stride(2)` sets and returns the options.
-#define EMBER_ARG(T, name)                     \
- public:                                       \
-  auto& name(const T& v) {                     \
-    name##_ = v;                               \
-    return *this;                              \
-  }                                            \
-  const T& name() const { return name##_; }    \
-                                               \
- private:                                      \
-  T name##_
 
 namespace ember {
 namespace nn {
