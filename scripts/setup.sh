@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-PACKAGES=(build-essential cmake ccache libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+PACKAGES=(build-essential cmake ccache libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev nlohmann-json3-dev libzip-dev
           python3 python3-dev pybind11-dev python3-numpy python3-pytest python3-sklearn python3-matplotlib
           python3-torch libopenblas-dev python3-nbclient python3-nbconvert python3-ipykernel)
 missing=()

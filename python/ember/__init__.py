@@ -151,3 +151,8 @@ def typename(obj):
 
 def _check_einsum_args(*args):
     return args
+
+
+# ---- nn and optim (pure Python over ember._C._nn) ----
+from . import nn  # noqa: E402,F401
+from . import optim  # noqa: E402,F401

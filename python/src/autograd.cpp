@@ -2,6 +2,9 @@
 // recorded through autograd::detail::record_custom, gradcheck, anomaly mode.
 #include "convert.h"
 
+#include <cstring>
+#include <unordered_map>
+
 namespace ember_py {
 
 using ember::tensor_list;
@@ -23,15 +26,48 @@ py::object tensor_or_none(const Tensor& t) {
   return py::cast(t);
 }
 
+// type(t.grad_fn).__name__ is the node's name, as torch: one empty Python
+// subclass of Node per name, made on first use, and a new wrapper is made
+// by calling it (Node's private constructor takes the node in a capsule).
+// Leaked, like every module-lifetime Python object here (see dtype_objects).
+constexpr const char* kNodeCapsule = "ember.autograd.Node";
+
+py::handle node_subclass(const std::string& name) {
+  static auto* cache = new std::unordered_map<std::string, py::handle>();
+  auto it = cache->find(name);
+  if (it != cache->end()) return it->second;
+  py::handle base = py::detail::get_type_handle(typeid(Node), true);
+  py::dict ns;
+  ns["__slots__"] = py::tuple();
+  ns["__module__"] = base.attr("__module__");
+  py::object cls = py::reinterpret_borrow<py::object>((PyObject*)&PyType_Type)(name, py::make_tuple(base), ns);
+  return cache->emplace(name, cls.release()).first->second;
+}
+
 }  // namespace
+
+py::object node_to_python(const std::shared_ptr<Node>& n) {
+  if (!n) return py::none();
+  // the live wrapper of this node, if there is one (pybind keeps one per pointer)
+  if (py::handle h = py::detail::find_registered_python_instance(n.get(), py::detail::get_type_info(typeid(Node))))
+    return py::reinterpret_steal<py::object>(h);
+  std::shared_ptr<Node> arg = n;
+  return node_subclass(n->name())(py::capsule(&arg, kNodeCapsule));
+}
 
 void init_autograd(py::module_& m) {
   py::class_<Node, std::shared_ptr<Node>>(m, "Node")
+      .def(py::init([](py::capsule c) {
+        // private: only node_to_python makes nodes
+        if (!c.name() || std::strcmp(c.name(), kNodeCapsule) != 0)
+          throw py::type_error("cannot create ember._C.Node instances");
+        return *static_cast<std::shared_ptr<Node>*>(c.get_pointer());
+      }))
       .def("name", &Node::name)
       .def_property_readonly("next_functions", [](Node& n) {
         py::list l;
         for (const auto& e : n.next_edges())
-          l.append(py::make_tuple(e.function ? py::cast(e.function) : py::none(), e.input_nr));
+          l.append(py::make_tuple(node_to_python(e.function), e.input_nr));
         return py::tuple(l);
       })
       .def("__repr__", [](py::handle self) {

@@ -165,6 +165,17 @@ py::object scalar_to_python(const Scalar& s) {
   return py::float_(s.to_double());
 }
 
+bool can_cast(ScalarType from, ScalarType to) {
+  auto category = [](ScalarType t) { return t == ember::kBool ? 0 : ember::is_floating_point(t) ? 2 : 1; };
+  return category(from) <= category(to);
+}
+
+Tensor wrap_scalar(const Scalar& s, const Tensor& like) {
+  Tensor t = ember::tensor(s, ember::TensorOptions().dtype(s.type()).device(like.device()));
+  ScalarType rt = ember::result_type(like, s);
+  return rt == t.dtype() ? t : t.to(rt);
+}
+
 // ---------------------------------------------------------------- ints
 
 bool int_from_python(py::handle h, int64_t& out) {
@@ -442,10 +453,19 @@ void walk(py::handle obj, size_t depth, Parsed& p) {
   if (p.seen_shape && p.shape.size() != depth)
     throw py::value_error("expected sequence of length " + std::to_string(p.shape[depth]) + " at dim " +
                           std::to_string(depth) + " (got " + py_type_name(obj) + ")");
+  bool first_leaf = !p.seen_shape;
   p.seen_shape = true;
   Scalar s;
-  if (!scalar_from_python(obj, s))
-    throw py::type_error(std::string("new(): invalid data type '") + py_type_name(obj) + "'");
+  if (!scalar_from_python(obj, s)) {
+    // torch's three errors: a string where the first element of a sequence
+    // is expected counts as one more dimension
+    if (PyUnicode_Check(o) || PyBytes_Check(o)) {
+      if (first_leaf && depth > 0)
+        throw py::value_error(std::string("too many dimensions '") + py_type_name(obj) + "'");
+      throw py::type_error(std::string("new(): invalid data type '") + py_type_name(obj) + "'");
+    }
+    throw ember::RuntimeError(std::string("Could not infer dtype of ") + py_type_name(obj));
+  }
   int k = s.is_bool() ? 0 : s.is_integral() ? 1 : 2;
   p.kind = std::max(p.kind, k);
   p.f.push_back(s.to_double());
@@ -545,6 +565,8 @@ void add_index(py::handle h, std::vector<idx::TensorIndex>& out) {
     out.emplace_back(v);
     return;
   }
+  if (PyUnicode_Check(o) || PyBytes_Check(o))  // torch tries the string as tensor data
+    throw py::type_error(std::string("new(): invalid data type '") + py_type_name(h) + "'");
   throw py::index_error(std::string("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                                     "Variables are valid indices (got ") +
                         py_type_name(h) + ")");

@@ -60,6 +60,19 @@ bool has_buffer(py::handle h);
 // ---- indexing ----
 std::vector<ember::indexing::TensorIndex> to_indices(py::handle index);
 
+// ---- dtype rules the core keeps internal ----
+/// torch.can_cast: no float -> integral and no non-bool -> bool.
+bool can_cast(ScalarType from, ScalarType to);
+/// A Python number as a 0-d tensor of the dtype torch's promotion gives
+/// `like op number` (a wrapped number does not widen its category's dtype),
+/// for ops the core only takes tensors for (bitwise ops).
+Tensor wrap_scalar(const Scalar& s, const Tensor& like);
+
+// ---- autograd ----
+/// t.grad_fn: None, or the node as an instance of its per-name subclass of
+/// ember._C.Node (type(t.grad_fn).__name__ == "MulBackward0", as torch).
+py::object node_to_python(const std::shared_ptr<ember::autograd::Node>& n);
+
 // ---- misc ----
 ember::TensorOptions make_options(std::optional<ScalarType> dtype,
                                   std::optional<ember::Device> device,
@@ -150,6 +163,23 @@ struct type_caster<ember::Tensor> : type_caster_base<ember::Tensor> {
     }
     return h;
   }
+};
+
+// Device: an ember.device or a device string; a malformed string raises
+// RuntimeError (torch: "Expected one of cpu, cuda, ... at start of device
+// string"), rather than failing overload resolution with a TypeError.
+template <>
+struct type_caster<ember::Device> : type_caster_base<ember::Device> {
+  bool load(handle src, bool convert) {
+    if (type_caster_base<ember::Device>::load(src, convert)) return true;
+    if (!PyUnicode_Check(src.ptr())) return false;
+    parsed_ = ember::Device(src.cast<std::string>());
+    value = &parsed_;
+    return true;
+  }
+
+ private:
+  ember::Device parsed_;
 };
 
 template <>

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "convert.h"
+#include "nn.h"
 
 namespace ember_py {
 
@@ -104,7 +105,6 @@ void init_devices(py::module_& m) {
         return false;
       })
       .def("__hash__", [](const ember::Device& d) { return int(d.type()) * 1000 + d.index(); });
-  py::implicitly_convertible<py::str, ember::Device>();
 
   auto cuda = m.def_submodule("_cuda");
   cuda.def("is_available", &ember::cuda::is_available);
@@ -178,4 +178,5 @@ PYBIND11_MODULE(_C, m) {
   init_tensor(m, cls);
   init_ops(m, cls);
   init_autograd(m);
+  init_nn(m);  // python/src/nn.h
 }

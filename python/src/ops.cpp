@@ -257,12 +257,17 @@ void init_pointwise(py::module_& m, py::class_<Tensor>& c) {
   EMBER_BINARY_T(logical_and)
   EMBER_BINARY_T(logical_or)
   EMBER_BINARY_T(logical_xor)
-  EMBER_BINARY_T(bitwise_and)
-  EMBER_BINARY_T(bitwise_or)
-  EMBER_BINARY_T(bitwise_xor)
-  EMBER_BINARY_T(bitwise_left_shift)
-  EMBER_BINARY_T(bitwise_right_shift)
 #undef EMBER_BINARY_T
+  // a number `other` becomes a 0-d tensor of the promoted dtype
+#define EMBER_BITWISE(name)                                                                    \
+  both(m, c, #name, [](T x, T y) { return ember::name(x, y); }, py::arg("other"));          \
+  both(m, c, #name, [](T x, S y) { return ember::name(x, wrap_scalar(y, x)); }, py::arg("other"));
+  EMBER_BITWISE(bitwise_and)
+  EMBER_BITWISE(bitwise_or)
+  EMBER_BITWISE(bitwise_xor)
+  EMBER_BITWISE(bitwise_left_shift)
+  EMBER_BITWISE(bitwise_right_shift)
+#undef EMBER_BITWISE
   both(m, c, "arctan2", [](T x, T y) { return ember::atan2(x, y); }, py::arg("other"));
   for (const char* name : {"add", "sub", "subtract"}) {
     bool is_add = name[0] == 'a';
@@ -307,6 +312,7 @@ void init_pointwise(py::module_& m, py::class_<Tensor>& c) {
     return ember::allclose(x, y, rtol, atol, equal_nan);
   }, py::arg("other"), py::arg("rtol") = 1e-5, py::arg("atol") = 1e-8, py::arg("equal_nan") = false);
   both(m, c, "equal", [](T x, T y) { return ember::equal(x, y); }, py::arg("other"));
+  m.def("can_cast", &can_cast, py::arg("from_"), py::arg("to"));
   m.def("result_type", [](T x, T y) { return ember::result_type(x, y); }, py::arg("tensor1"), py::arg("tensor2"));
   m.def("result_type", [](T x, S y) { return ember::result_type(x, y); }, py::arg("tensor1"), py::arg("tensor2"));
   m.def("result_type", [](S x, T y) { return ember::result_type(y, x); }, py::arg("tensor1"), py::arg("tensor2"));
@@ -436,7 +442,13 @@ void init_reductions(py::module_& m, py::class_<Tensor>& c) {
         py::arg("sorted") = true);
   c.def("topk", topk, py::arg("k"), py::arg("dim") = -1, py::arg("largest") = true, py::arg("sorted") = true);
   auto unique = [](T x, bool sorted, bool return_inverse, bool return_counts, py::object dim) -> py::object {
-    if (!dim.is_none()) throw py::type_error("unique: the dim argument is not supported");
+    if (!dim.is_none()) {
+      int64_t d = dim.cast<int64_t>(), n = std::max<int64_t>(x.dim(), 1);
+      if (d < -n || d >= n)
+        throw ember::IndexError("unique: Dimension out of range (expected to be in range of [" + std::to_string(-n) +
+                                ", " + std::to_string(n - 1) + "], but got " + std::to_string(d) + ")");
+      throw ember::NotImplementedError("unique: the dim argument is not supported");
+    }
     std::tuple<Tensor, Tensor, Tensor> r;
     {
       py::gil_scoped_release g;
@@ -533,6 +545,32 @@ void init_indexing(py::module_& m, py::class_<Tensor>& c) {
   both(m, c, "index_add", [](T x, int64_t dim, T index, T source, S alpha) {
     return ember::index_add(x, dim, index, source, alpha);
   }, py::arg("dim"), py::arg("index"), py::arg("source"), py::kw_only(), py::arg("alpha") = 1);
+  // indices: a tuple of index tensors (None takes the whole dim), as torch
+  auto optional_tensors = [](py::handle seq) {
+    std::vector<std::optional<Tensor>> out;
+    if (is_tensor(seq)) throw py::type_error("index_put(): argument 'indices' must be tuple of Tensors, not Tensor");
+    for (auto h : seq) {
+      if (h.is_none()) out.emplace_back(std::nullopt);
+      else out.emplace_back(h.cast<Tensor>());
+    }
+    return out;
+  };
+  auto index_put = [optional_tensors](T x, py::handle indices, T values, bool accumulate) {
+    auto idx = optional_tensors(indices);
+    py::gil_scoped_release g;
+    return ember::index_put(x, idx, values, accumulate);
+  };
+  m.def("index_put", index_put, py::arg("input"), py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  c.def("index_put", index_put, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
+  c.def("index_put_", [optional_tensors](py::object self, py::handle indices, T values, bool accumulate) {
+    auto idx = optional_tensors(indices);
+    Tensor& x = self.cast<Tensor&>();
+    {
+      py::gil_scoped_release g;
+      ember::index_put_(x, idx, values, accumulate);
+    }
+    return self;
+  }, py::arg("indices"), py::arg("values"), py::arg("accumulate") = false);
   both(m, c, "masked_fill", [](T x, T mask, S value) { return ember::masked_fill(x, mask, value); }, py::arg("mask"),
        py::arg("value"));
   both(m, c, "masked_fill", [](T x, T mask, T value) { return ember::masked_fill(x, mask, value); }, py::arg("mask"),

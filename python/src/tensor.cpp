@@ -14,6 +14,9 @@ using ember::tensor_list;
 
 namespace {
 
+using T = const Tensor&;
+using S = const Scalar&;
+
 // ---------------------------------------------------------------- helpers
 
 // A binary operator: Tensor or Python number on the right, NotImplemented
@@ -44,7 +47,9 @@ py::object binary(const Tensor& a, py::handle b, FT&& ft, FS&& fs) {
 
 // In-place binary operator: returns self (the same Python object).
 template <typename FT, typename FS>
-py::object inplace(py::object self, py::handle b, FT&& ft, FS&& fs) {
+// `method` names a method (x.add_(other)), which raises TypeError where the
+// operator form (x += other) returns NotImplemented.
+py::object inplace(py::object self, py::handle b, FT&& ft, FS&& fs, const char* method = nullptr) {
   Tensor& a = self.cast<Tensor&>();
   py::detail::make_caster<Tensor> tc;
   if (tc.load(b, false)) {
@@ -53,24 +58,35 @@ py::object inplace(py::object self, py::handle b, FT&& ft, FS&& fs) {
     ft(a, bt);
   } else {
     Scalar s;
-    if (!scalar_from_python(b, s)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    if (!scalar_from_python(b, s)) {
+      if (method)
+        throw py::type_error(std::string(method) + "(): argument 'other' must be Tensor or Number, not " +
+                             Py_TYPE(b.ptr())->tp_name);
+      return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+    }
     ReleaseIfLarge g(a.numel());
     fs(a, s);
   }
   return self;
 }
 
-// For ops the core has no in-place form of: self.copy_(op(self, other)),
-// allowed only where autograd is not involved.
-void assign_result(Tensor& self, const Tensor& r, const char* name) {
-  if (ember::is_grad_enabled() && (self.requires_grad() || r.requires_grad()))
-    throw ember::NotImplementedError(std::string(name) + ": in-place form is not supported on tensors that require grad");
-  ember::NoGradGuard ng;
+// In-place forms the core lacks: self.copy_(op(self)). Tensor::copy_ is
+// autograd-aware (it records and rebases self's history, views included),
+// so these are correct under autograd. When autograd records, op reads a
+// clone of self, so what op saves for backward is not overwritten by the
+// copy. A leaf that requires grad is refused, as torch.
+template <typename F>
+void inplace_from(Tensor& self, const char* name, F&& op) {
+  bool grad = ember::is_grad_enabled();
+  if (grad && self.requires_grad() && self.is_leaf())
+    throw ember::RuntimeError(std::string(name) +
+                              ": a leaf Variable that requires grad is being used in an in-place operation.");
+  Tensor r = op(grad && self.requires_grad() ? self.clone() : self);
+  if (grad && !self.requires_grad() && r.requires_grad()) r = op(self.clone());  // another operand records
+  if (!can_cast(r.dtype(), self.dtype()))
+    throw ember::RuntimeError(std::string(name) + ": result type " + ember::dtype_name(r.dtype()) +
+                              " can't be cast to the desired output type " + ember::dtype_name(self.dtype()));
   self.copy_(r);
-}
-
-Tensor scalar_tensor(const Scalar& s, const Tensor& like) {
-  return ember::tensor(s, ember::TensorOptions().dtype(s.type()).device(like.device()));
 }
 
 py::object tolist(const Tensor& t0) {
@@ -518,7 +534,7 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
         t.set_grad(gt);
       })
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
-      .def_property_readonly("grad_fn", &Tensor::grad_fn)
+      .def_property_readonly("grad_fn", [](const Tensor& t) { return node_to_python(t.grad_fn()); })
       .def_property_readonly("data", &Tensor::detach)
       .def_property_readonly("retains_grad", &Tensor::retains_grad)
       .def("requires_grad_", [](py::object self, bool r) {
@@ -602,32 +618,98 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
   EMBER_INPLACE0(tanh_)
   EMBER_INPLACE0(abs_)
 #undef EMBER_INPLACE0
+  // the rest: self.copy_(op(self)), see inplace_from
+#define EMBER_INPLACE_FROM(method, op)                                       \
+  cls.def(method, [](py::object self) {                                     \
+    Tensor& t = self.cast<Tensor&>();                                       \
+    {                                                                       \
+      ReleaseIfLarge g(t.numel());                                          \
+      inplace_from(t, method, [](T s) { return ember::op(s); });            \
+    }                                                                       \
+    return self;                                                            \
+  });
+  EMBER_INPLACE_FROM("sin_", sin)
+  EMBER_INPLACE_FROM("cos_", cos)
+  EMBER_INPLACE_FROM("tan_", tan)
+  EMBER_INPLACE_FROM("asin_", asin)
+  EMBER_INPLACE_FROM("arcsin_", asin)
+  EMBER_INPLACE_FROM("acos_", acos)
+  EMBER_INPLACE_FROM("arccos_", acos)
+  EMBER_INPLACE_FROM("atan_", atan)
+  EMBER_INPLACE_FROM("arctan_", atan)
+  EMBER_INPLACE_FROM("sinh_", sinh)
+  EMBER_INPLACE_FROM("cosh_", cosh)
+  EMBER_INPLACE_FROM("log_", log)
+  EMBER_INPLACE_FROM("log2_", log2)
+  EMBER_INPLACE_FROM("log10_", log10)
+  EMBER_INPLACE_FROM("log1p_", log1p)
+  EMBER_INPLACE_FROM("exp2_", exp2)
+  EMBER_INPLACE_FROM("expm1_", expm1)
+  EMBER_INPLACE_FROM("rsqrt_", rsqrt)
+  EMBER_INPLACE_FROM("reciprocal_", reciprocal)
+  EMBER_INPLACE_FROM("erf_", erf)
+  EMBER_INPLACE_FROM("floor_", floor)
+  EMBER_INPLACE_FROM("ceil_", ceil)
+  EMBER_INPLACE_FROM("trunc_", trunc)
+  EMBER_INPLACE_FROM("fix_", trunc)
+  EMBER_INPLACE_FROM("sign_", sign)
+  EMBER_INPLACE_FROM("square_", square)
+  EMBER_INPLACE_FROM("negative_", neg)
+  EMBER_INPLACE_FROM("absolute_", abs)
+#undef EMBER_INPLACE_FROM
+  cls.def("round_", [](py::object self, int64_t decimals) {
+    Tensor& t = self.cast<Tensor&>();
+    {
+      ReleaseIfLarge g(t.numel());
+      inplace_from(t, "round_", [&](T s) { return ember::round(s, decimals); });
+    }
+    return self;
+  }, py::kw_only(), py::arg("decimals") = 0);
+  // bitwise ops, Tensor or number `other`
+#define EMBER_INPLACE_BITWISE(method, op)                                                          \
+  cls.def(method, [](py::object self, py::handle other) {                                         \
+    return inplace(self, other,                                                                   \
+                   [](Tensor& x, T y) { inplace_from(x, method, [&](T s) { return ember::op(s, y); }); }, \
+                   [](Tensor& x, S y) {                                                           \
+                     inplace_from(x, method, [&](T s) { return ember::op(s, wrap_scalar(y, x)); }); \
+                   }, method);                                                                    \
+  }, py::arg("other"));
+  EMBER_INPLACE_BITWISE("bitwise_and_", bitwise_and)
+  EMBER_INPLACE_BITWISE("bitwise_or_", bitwise_or)
+  EMBER_INPLACE_BITWISE("bitwise_xor_", bitwise_xor)
+  EMBER_INPLACE_BITWISE("bitwise_left_shift_", bitwise_left_shift)
+  EMBER_INPLACE_BITWISE("bitwise_right_shift_", bitwise_right_shift)
+#undef EMBER_INPLACE_BITWISE
   cls.def("add_", [](py::object self, py::handle other, Scalar alpha) {
        return inplace(self, other, [&](Tensor& a, const Tensor& b) { a.add_(b, alpha); },
-                      [&](Tensor& a, const Scalar& b) { a.add_(b, alpha); });
+                      [&](Tensor& a, const Scalar& b) { a.add_(b, alpha); }, "add_");
      }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1)
       .def("sub_", [](py::object self, py::handle other, Scalar alpha) {
         return inplace(self, other, [&](Tensor& a, const Tensor& b) { a.sub_(b, alpha); },
-                       [&](Tensor& a, const Scalar& b) { a.sub_(b, alpha); });
+                       [&](Tensor& a, const Scalar& b) { a.sub_(b, alpha); }, "sub_");
       }, py::arg("other"), py::kw_only(), py::arg("alpha") = 1)
       .def("mul_", [](py::object self, py::handle other) {
         return inplace(self, other, [](Tensor& a, const Tensor& b) { a.mul_(b); },
-                       [](Tensor& a, const Scalar& b) { a.mul_(b); });
+                       [](Tensor& a, const Scalar& b) { a.mul_(b); }, "mul_");
       }, py::arg("other"))
       .def("div_", [](py::object self, py::handle other, std::optional<std::string> rounding_mode) {
         if (rounding_mode) {
           Tensor& a = self.cast<Tensor&>();
-          Tensor r = is_tensor(other) ? ember::div(a, other.cast<const Tensor&>(), rounding_mode)
-                                      : ember::div(a, other.cast<Scalar>(), rounding_mode);
-          assign_result(a, r, "div_");
+          if (is_tensor(other)) {
+            const Tensor& b = other.cast<const Tensor&>();
+            inplace_from(a, "div_", [&](const Tensor& s) { return ember::div(s, b, rounding_mode); });
+          } else {
+            Scalar b = other.cast<Scalar>();
+            inplace_from(a, "div_", [&](const Tensor& s) { return ember::div(s, b, rounding_mode); });
+          }
           return self;
         }
         return inplace(self, other, [](Tensor& a, const Tensor& b) { a.div_(b); },
-                       [](Tensor& a, const Scalar& b) { a.div_(b); });
+                       [](Tensor& a, const Scalar& b) { a.div_(b); }, "div_");
       }, py::arg("other"), py::kw_only(), py::arg("rounding_mode") = py::none())
       .def("pow_", [](py::object self, py::handle e) {
-        return inplace(self, e, [](Tensor& a, const Tensor& b) { assign_result(a, ember::pow(a, b), "pow_"); },
-                       [](Tensor& a, const Scalar& b) { a.pow_(b); });
+        return inplace(self, e, [](Tensor& a, const Tensor& b) { inplace_from(a, "pow_", [&](T s) { return ember::pow(s, b); }); },
+                       [](Tensor& a, const Scalar& b) { a.pow_(b); }, "pow_");
       }, py::arg("exponent"))
       .def("clamp_", [](py::object self, std::optional<Scalar> min, std::optional<Scalar> max) {
         self.cast<Tensor&>().clamp_(min, max);
@@ -696,7 +778,7 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
           t.scatter_(dim, index, src.cast<const Tensor&>());
         } else {
           Scalar v = src.cast<Scalar>();
-          assign_result(t, ember::scatter(t, dim, index, v), "scatter_");
+          inplace_from(t, "scatter_", [&](T s) { return ember::scatter(s, dim, index, v); });
         }
         return self;
       }, py::arg("dim"), py::arg("index"), py::arg("src"), py::kw_only(), py::arg("reduce") = py::none())
@@ -706,8 +788,6 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
       }, py::arg("dim"), py::arg("index"), py::arg("src"));
 
   // ---- operators ----
-  using T = const Tensor&;
-  using S = const Scalar&;
   cls.def("__add__", [](T a, py::handle b) {
        return binary(a, b, [](T x, T y) { return ember::add(x, y); }, [](T x, S y) { return ember::add(x, y); });
      })
@@ -738,7 +818,7 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
       })
       .def("__rfloordiv__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::div(y, x, "floor"); },
-                      [](T x, S y) { return ember::div(scalar_tensor(y, x), x, "floor"); });
+                      [](T x, S y) { return ember::div(wrap_scalar(y, x), x, "floor"); });
       })
       .def("__mod__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::remainder(x, y); },
@@ -746,7 +826,7 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
       })
       .def("__rmod__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::remainder(y, x); },
-                      [](T x, S y) { return ember::remainder(scalar_tensor(y, x), x); });
+                      [](T x, S y) { return ember::remainder(wrap_scalar(y, x), x); });
       })
       .def("__pow__", [](T a, py::handle b, py::object) {
         return binary(a, b, [](T x, T y) { return ember::pow(x, y); }, [](T x, S y) { return ember::pow(x, y); });
@@ -770,35 +850,43 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
       })
       .def("__and__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_and(x, y); },
-                      [](T x, S y) { return ember::bitwise_and(x, scalar_tensor(y, x)); });
+                      [](T x, S y) { return ember::bitwise_and(x, wrap_scalar(y, x)); });
       })
       .def("__rand__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_and(y, x); },
-                      [](T x, S y) { return ember::bitwise_and(scalar_tensor(y, x), x); });
+                      [](T x, S y) { return ember::bitwise_and(wrap_scalar(y, x), x); });
       })
       .def("__or__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_or(x, y); },
-                      [](T x, S y) { return ember::bitwise_or(x, scalar_tensor(y, x)); });
+                      [](T x, S y) { return ember::bitwise_or(x, wrap_scalar(y, x)); });
       })
       .def("__ror__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_or(y, x); },
-                      [](T x, S y) { return ember::bitwise_or(scalar_tensor(y, x), x); });
+                      [](T x, S y) { return ember::bitwise_or(wrap_scalar(y, x), x); });
       })
       .def("__xor__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_xor(x, y); },
-                      [](T x, S y) { return ember::bitwise_xor(x, scalar_tensor(y, x)); });
+                      [](T x, S y) { return ember::bitwise_xor(x, wrap_scalar(y, x)); });
       })
       .def("__rxor__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_xor(y, x); },
-                      [](T x, S y) { return ember::bitwise_xor(scalar_tensor(y, x), x); });
+                      [](T x, S y) { return ember::bitwise_xor(wrap_scalar(y, x), x); });
       })
       .def("__lshift__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_left_shift(x, y); },
-                      [](T x, S y) { return ember::bitwise_left_shift(x, scalar_tensor(y, x)); });
+                      [](T x, S y) { return ember::bitwise_left_shift(x, wrap_scalar(y, x)); });
       })
       .def("__rshift__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::bitwise_right_shift(x, y); },
-                      [](T x, S y) { return ember::bitwise_right_shift(x, scalar_tensor(y, x)); });
+                      [](T x, S y) { return ember::bitwise_right_shift(x, wrap_scalar(y, x)); });
+      })
+      .def("__rlshift__", [](T a, py::handle b) {
+        return binary(a, b, [](T x, T y) { return ember::bitwise_left_shift(y, x); },
+                      [](T x, S y) { return ember::bitwise_left_shift(wrap_scalar(y, x), x); });
+      })
+      .def("__rrshift__", [](T a, py::handle b) {
+        return binary(a, b, [](T x, T y) { return ember::bitwise_right_shift(y, x); },
+                      [](T x, S y) { return ember::bitwise_right_shift(wrap_scalar(y, x), x); });
       })
       .def("__eq__", [](T a, py::handle b) {
         return binary(a, b, [](T x, T y) { return ember::eq(x, y); }, [](T x, S y) { return ember::eq(x, y); });
@@ -837,28 +925,36 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
         return inplace(self, b, [](Tensor& x, T y) { x.div_(y); }, [](Tensor& x, S y) { x.div_(y); });
       })
       .def("__ipow__", [](py::object self, py::handle b) {
-        return inplace(self, b, [](Tensor& x, T y) { assign_result(x, ember::pow(x, y), "__ipow__"); },
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "pow_", [&](T s) { return ember::pow(s, y); }); },
                        [](Tensor& x, S y) { x.pow_(y); });
       })
       .def("__ifloordiv__", [](py::object self, py::handle b) {
-        return inplace(self, b, [](Tensor& x, T y) { assign_result(x, ember::div(x, y, "floor"), "__ifloordiv__"); },
-                       [](Tensor& x, S y) { assign_result(x, ember::div(x, y, "floor"), "__ifloordiv__"); });
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__ifloordiv__", [&](T s) { return ember::div(s, y, "floor"); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__ifloordiv__", [&](T s) { return ember::div(s, y, "floor"); }); });
       })
       .def("__imod__", [](py::object self, py::handle b) {
-        return inplace(self, b, [](Tensor& x, T y) { assign_result(x, ember::remainder(x, y), "__imod__"); },
-                       [](Tensor& x, S y) { assign_result(x, ember::remainder(x, y), "__imod__"); });
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__imod__", [&](T s) { return ember::remainder(s, y); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__imod__", [&](T s) { return ember::remainder(s, y); }); });
       })
       .def("__iand__", [](py::object self, py::handle b) {
-        return inplace(self, b, [](Tensor& x, T y) { assign_result(x, ember::bitwise_and(x, y), "__iand__"); },
-                       [](Tensor& x, S y) { assign_result(x, ember::bitwise_and(x, scalar_tensor(y, x)), "__iand__"); });
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__iand__", [&](T s) { return ember::bitwise_and(s, y); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__iand__", [&](T s) { return ember::bitwise_and(s, wrap_scalar(y, x)); }); });
       })
       .def("__ior__", [](py::object self, py::handle b) {
-        return inplace(self, b, [](Tensor& x, T y) { assign_result(x, ember::bitwise_or(x, y), "__ior__"); },
-                       [](Tensor& x, S y) { assign_result(x, ember::bitwise_or(x, scalar_tensor(y, x)), "__ior__"); });
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__ior__", [&](T s) { return ember::bitwise_or(s, y); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__ior__", [&](T s) { return ember::bitwise_or(s, wrap_scalar(y, x)); }); });
+      })
+      .def("__ilshift__", [](py::object self, py::handle b) {
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__ilshift__", [&](T s) { return ember::bitwise_left_shift(s, y); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__ilshift__", [&](T s) { return ember::bitwise_left_shift(s, wrap_scalar(y, x)); }); });
+      })
+      .def("__irshift__", [](py::object self, py::handle b) {
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__irshift__", [&](T s) { return ember::bitwise_right_shift(s, y); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__irshift__", [&](T s) { return ember::bitwise_right_shift(s, wrap_scalar(y, x)); }); });
       })
       .def("__ixor__", [](py::object self, py::handle b) {
-        return inplace(self, b, [](Tensor& x, T y) { assign_result(x, ember::bitwise_xor(x, y), "__ixor__"); },
-                       [](Tensor& x, S y) { assign_result(x, ember::bitwise_xor(x, scalar_tensor(y, x)), "__ixor__"); });
+        return inplace(self, b, [](Tensor& x, T y) { inplace_from(x, "__ixor__", [&](T s) { return ember::bitwise_xor(s, y); }); },
+                       [](Tensor& x, S y) { inplace_from(x, "__ixor__", [&](T s) { return ember::bitwise_xor(s, wrap_scalar(y, x)); }); });
       });
 
   // ---- indexing ----

@@ -4,6 +4,7 @@
 
 #include "ember/autograd.h"
 #include "ember/optim.h"
+#include "fused_steps.h"
 
 namespace ember {
 namespace optim {
@@ -127,22 +128,14 @@ void SGD::step() {
   for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
     const auto& o = static_cast<const SGDOptions&>(groups_[gi].options());
-    const T lr = T(o.lr()), wd = T(o.weight_decay()), mom = T(o.momentum()), damp = T(o.dampening());
-    const T sign = o.maximize() ? T(-1) : T(1);
     T* buf = nullptr;
     bool first = false;
-    if (mom != 0) {
+    if (o.momentum() != 0) {
       first = st.buffers.find("momentum_buffer") == st.buffers.end();
       buf = buffer<T>(st, "momentum_buffer", like);
     }
-    for (int64_t i = 0; i < n; ++i) {
-      T d = sign * g[i] + wd * p[i];
-      if (mom != 0) {
-        buf[i] = first ? d : mom * buf[i] + (1 - damp) * d;
-        d = o.nesterov() ? d + mom * buf[i] : buf[i];
-      }
-      p[i] -= lr * d;
-    }
+    fused::sgd_step(p, g, buf, first, n,
+                    fused::SGDHyper{o.lr(), o.momentum(), o.dampening(), o.weight_decay(), o.nesterov(), o.maximize()});
     ++st.step;
   });
 }
@@ -167,28 +160,13 @@ void Adam::step() {
   for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
     using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
     const auto& o = static_cast<const AdamOptions&>(groups_[gi].options());
-    const double b1 = o.betas()[0], b2 = o.betas()[1];
     T* m = buffer<T>(st, "exp_avg", like);
     T* v = buffer<T>(st, "exp_avg_sq", like);
     T* vmax = o.amsgrad() ? buffer<T>(st, "max_exp_avg_sq", like) : nullptr;
     int64_t step = ++st.step;
-    const double bc1 = 1 - std::pow(b1, double(step)), bc2 = 1 - std::pow(b2, double(step));
-    const T step_size = T(o.lr() / bc1), inv_sqrt_bc2 = T(1 / std::sqrt(bc2)), eps = T(o.eps());
-    const T wd = T(o.weight_decay()), decay = T(1 - o.lr() * o.weight_decay());
-    const T tb1 = T(b1), tb2 = T(b2), sign = o.maximize() ? T(-1) : T(1);
-    for (int64_t i = 0; i < n; ++i) {
-      T gi_ = sign * g[i];
-      if (decoupled_) p[i] *= decay;
-      else gi_ += wd * p[i];
-      m[i] = tb1 * m[i] + (1 - tb1) * gi_;
-      v[i] = tb2 * v[i] + (1 - tb2) * gi_ * gi_;
-      T vv = v[i];
-      if (vmax) {
-        vmax[i] = std::max(vmax[i], v[i]);
-        vv = vmax[i];
-      }
-      p[i] -= step_size * m[i] / (std::sqrt(vv) * inv_sqrt_bc2 + eps);
-    }
+    fused::adam_step(p, g, m, v, vmax, step, n,
+                     fused::AdamHyper{o.lr(), o.betas()[0], o.betas()[1], o.eps(), o.weight_decay(), o.amsgrad(),
+                                      o.maximize(), decoupled_});
   });
 }
 
@@ -206,24 +184,9 @@ void RMSprop::step() {
     T* ga = o.centered() ? buffer<T>(st, "grad_avg", like) : nullptr;
     T* buf = o.momentum() > 0 ? buffer<T>(st, "momentum_buffer", like) : nullptr;
     ++st.step;
-    const T a = T(o.alpha()), lr = T(o.lr()), eps = T(o.eps()), wd = T(o.weight_decay()), mom = T(o.momentum());
-    for (int64_t i = 0; i < n; ++i) {
-      T d = g[i] + wd * p[i];
-      sq[i] = a * sq[i] + (1 - a) * d * d;
-      T avg;
-      if (ga) {
-        ga[i] = a * ga[i] + (1 - a) * d;
-        avg = std::sqrt(sq[i] - ga[i] * ga[i]) + eps;
-      } else {
-        avg = std::sqrt(sq[i]) + eps;
-      }
-      if (buf) {
-        buf[i] = mom * buf[i] + d / avg;
-        p[i] -= lr * buf[i];
-      } else {
-        p[i] -= lr * d / avg;
-      }
-    }
+    fused::rmsprop_step(p, g, sq, ga, buf, n,
+                        fused::RMSpropHyper{o.lr(), o.alpha(), o.eps(), o.weight_decay(), o.momentum(), o.centered(),
+                                            false});
   });
 }
 Adagrad::Adagrad(std::vector<Tensor> params, const AdagradOptions& o)
@@ -237,12 +200,8 @@ void Adagrad::step() {
     const auto& o = static_cast<const AdagradOptions&>(groups_[gi].options());
     T* sum = buffer<T>(st, "sum", like, o.initial_accumulator_value());
     int64_t step = ++st.step;
-    const T clr = T(o.lr() / (1 + double(step - 1) * o.lr_decay())), eps = T(o.eps()), wd = T(o.weight_decay());
-    for (int64_t i = 0; i < n; ++i) {
-      T d = g[i] + wd * p[i];
-      sum[i] += d * d;
-      p[i] -= clr * d / (std::sqrt(sum[i]) + eps);
-    }
+    fused::adagrad_step(p, g, sum, step, n,
+                        fused::AdagradHyper{o.lr(), o.lr_decay(), o.weight_decay(), o.eps(), false});
   });
 }
 

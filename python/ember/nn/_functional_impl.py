@@ -1,0 +1,101 @@
+"""torch.nn.functional's ops: bound from C++ (ember._C._nn) plus the thin
+Python compositions of core ops (activations, linear, attention forward)."""
+import math
+
+from .. import _C
+from .._C import _nn as _F
+
+conv1d = _F.conv1d
+conv2d = _F.conv2d
+conv_transpose2d = _F.conv_transpose2d
+max_pool2d_with_indices = _F.max_pool2d_with_indices
+avg_pool2d = _F.avg_pool2d
+adaptive_avg_pool2d = _F.adaptive_avg_pool2d
+batch_norm = _F.batch_norm
+layer_norm = _F.layer_norm
+group_norm = _F.group_norm
+rms_norm = _F.rms_norm
+dropout = _F.dropout
+embedding = _F.embedding
+pad = _F.pad
+interpolate = _F.interpolate
+scaled_dot_product_attention = _F.scaled_dot_product_attention
+leaky_relu = _F.leaky_relu
+elu = _F.elu
+cross_entropy = _F.cross_entropy
+nll_loss = _F.nll_loss
+mse_loss = _F.mse_loss
+l1_loss = _F.l1_loss
+smooth_l1_loss = _F.smooth_l1_loss
+huber_loss = _F.huber_loss
+binary_cross_entropy = _F.binary_cross_entropy
+binary_cross_entropy_with_logits = _F.binary_cross_entropy_with_logits
+kl_div = _F.kl_div
+linear = _C.linear
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """2-D max pooling (return_indices: also the flat argmax positions)."""
+    return _F.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def relu(input, inplace=False):
+    """max(0, x)."""
+    return input.relu_() if inplace else _C.relu(input)
+
+
+def relu6(input, inplace=False):
+    return _C.clamp(input, 0.0, 6.0)
+
+
+def gelu(input, approximate="none"):
+    """x * Phi(x) (approximate='tanh': the tanh approximation)."""
+    return _C.gelu(input, approximate=approximate)
+
+
+def silu(input, inplace=False):
+    return _C.silu(input)
+
+
+def sigmoid(input):
+    return _C.sigmoid(input)
+
+
+def tanh(input):
+    return _C.tanh(input)
+
+
+def softmax(input, dim=None, dtype=None):
+    if dim is None:
+        dim = 0 if input.dim() in (0, 1, 3) else 1
+    if dtype is not None:
+        input = input.to(dtype)
+    return _C.softmax(input, dim)
+
+
+def log_softmax(input, dim=None, dtype=None):
+    if dim is None:
+        dim = 0 if input.dim() in (0, 1, 3) else 1
+    if dtype is not None:
+        input = input.to(dtype)
+    return _C.log_softmax(input, dim)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """y = x1^T A x2 + b; weight [out, in1, in2]."""
+    y = _C.einsum("...i,oij,...j->...o", input1, weight, input2)
+    return y + bias if bias is not None else y
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):
+    n = input.norm(p, dim, keepdim=True).clamp_min(eps)
+    return input / n
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    return input.flatten(start_dim, end_dim)
+
+one_hot = _C.one_hot
+softplus = _C.softplus
+
+__all__ = [n for n in list(globals()) if not n.startswith("_") and n not in ("math",)]

@@ -1,0 +1,389 @@
+// ember._C._nn: the functional nn ops (include/ember/nn/functional.h) with
+// torch.nn.functional's argument names and defaults, the fused optimizer
+// steps behind ember.optim (src/optim/fused_steps.h, shared with the C++
+// optimizers), and the two tensor helpers ember.nn needs (Parameter's
+// subclass construction, set_data).
+#include "nn.h"
+
+#include <ember/nn/functional.h>
+
+#include "../../src/optim/fused_steps.h"
+
+namespace ember_py {
+
+namespace {
+
+using OptT = std::optional<Tensor>;
+Tensor opt(const OptT& t) { return t ? *t : Tensor(); }
+
+ember::Reduction reduction(const std::string& s) { return ember::reduction_from_string(s); }
+
+std::vector<int64_t> int_list(py::handle h, const char* what) {
+  std::vector<int64_t> v;
+  if (!int_list_from_python(h, v))
+    throw py::type_error(std::string(what) + " must be an int or a tuple of ints, got " +
+                         std::string(py::str(py::type::of(h))));
+  return v;
+}
+
+Tensor conv_nd(bool two_d, const Tensor& input, const Tensor& weight, const OptT& bias, py::handle stride,
+               py::handle padding, py::handle dilation, int64_t groups) {
+  auto s = int_list(stride, "stride"), d = int_list(dilation, "dilation");
+  if (py::isinstance<py::str>(padding)) {
+    std::string mode = padding.cast<std::string>();
+    if (mode != "same" && mode != "valid")
+      throw py::value_error("Invalid padding string '" + mode + "', should be one of {'valid', 'same'}");
+    ember::PaddingMode pm(mode);
+    return two_d ? ember::conv2d(input, weight, opt(bias), s, pm, d, groups)
+                 : ember::conv1d(input, weight, opt(bias), s, pm, d, groups);
+  }
+  auto p = int_list(padding, "padding");
+  return two_d ? ember::conv2d(input, weight, opt(bias), s, p, d, groups)
+               : ember::conv1d(input, weight, opt(bias), s, p, d, groups);
+}
+
+std::vector<int64_t> opt_stride(py::handle stride) {
+  if (stride.is_none()) return {};
+  auto v = int_list(stride, "stride");
+  return v;
+}
+
+// ---- fused optimizer steps over lists of tensors ----
+bool direct(const Tensor& p) {
+  return p.is_cpu() && p.is_contiguous() && (p.dtype() == ember::kFloat || p.dtype() == ember::kDouble);
+}
+void check_param(const Tensor& p, const char* opt_name) {
+  if (!direct(p))
+    throw py::type_error(std::string(opt_name) +
+                         ": parameters must be contiguous float32/float64 CPU tensors for the fused step");
+}
+Tensor grad_like(const Tensor& p, const Tensor& g) {
+  if (!g.sizes().equals(p.sizes()))
+    throw py::value_error("optimizer: gradient shape does not match the parameter's");
+  if (g.dtype() == p.dtype() && g.is_contiguous() && g.is_cpu()) return g;
+  return g.to(ember::Device(ember::kCPU), p.dtype()).contiguous();
+}
+template <typename T>
+T* state_ptr(const Tensor& s, const Tensor& p, const char* name) {
+  if (!s.defined()) return nullptr;
+  if (!s.sizes().equals(p.sizes()) || s.dtype() != p.dtype() || !s.is_contiguous() || !s.is_cpu())
+    throw py::value_error(std::string("optimizer: state '") + name +
+                          "' must be a contiguous tensor with the parameter's shape and dtype");
+  return static_cast<T*>(s.data_ptr());
+}
+Tensor at(const std::vector<OptT>& v, size_t i) { return i < v.size() && v[i] ? *v[i] : Tensor(); }
+
+void sgd_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const std::vector<OptT>& bufs,
+              const std::vector<bool>& first, double lr, double momentum, double dampening, double weight_decay,
+              bool nesterov, bool maximize) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::SGDHyper h{lr, momentum, dampening, weight_decay, nesterov, maximize};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "SGD");
+    Tensor g = grad_like(p, grads.at(i)), b = at(bufs, i);
+    bool f = i < first.size() && first[i];
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::sgd_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(b, p, "momentum_buffer"),
+                                    f, p.numel(), h);
+    else
+      ember::optim::fused::sgd_step(p.data_ptr<double>(), g.data_ptr<double>(),
+                                    state_ptr<double>(b, p, "momentum_buffer"), f, p.numel(), h);
+    p._increment_version();
+  }
+}
+
+void adam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const std::vector<OptT>& exp_avgs,
+               const std::vector<OptT>& exp_avg_sqs, const std::vector<OptT>& max_exp_avg_sqs,
+               const std::vector<int64_t>& steps, bool amsgrad, double beta1, double beta2, double lr,
+               double weight_decay, double eps, bool maximize, bool decoupled) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::AdamHyper h{lr, beta1, beta2, eps, weight_decay, amsgrad, maximize, decoupled};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, decoupled ? "AdamW" : "Adam");
+    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), v = at(exp_avg_sqs, i), vm = at(max_exp_avg_sqs, i);
+    if (!m.defined() || !v.defined() || (amsgrad && !vm.defined()))
+      throw py::value_error("Adam: missing state tensors");
+    if (!amsgrad) vm = Tensor();
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::adam_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(m, p, "exp_avg"),
+                                     state_ptr<float>(v, p, "exp_avg_sq"), state_ptr<float>(vm, p, "max_exp_avg_sq"),
+                                     steps.at(i), p.numel(), h);
+    else
+      ember::optim::fused::adam_step(p.data_ptr<double>(), g.data_ptr<double>(), state_ptr<double>(m, p, "exp_avg"),
+                                     state_ptr<double>(v, p, "exp_avg_sq"),
+                                     state_ptr<double>(vm, p, "max_exp_avg_sq"), steps.at(i), p.numel(), h);
+    p._increment_version();
+  }
+}
+
+void rmsprop_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<OptT>& square_avgs, const std::vector<OptT>& grad_avgs,
+                  const std::vector<OptT>& momentum_buffers, double lr, double alpha, double eps, double weight_decay,
+                  double momentum, bool centered, bool maximize) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::RMSpropHyper h{lr, alpha, eps, weight_decay, momentum, centered, maximize};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "RMSprop");
+    Tensor g = grad_like(p, grads.at(i)), sq = at(square_avgs, i), ga = centered ? at(grad_avgs, i) : Tensor(),
+           b = momentum > 0 ? at(momentum_buffers, i) : Tensor();
+    if (!sq.defined() || (centered && !ga.defined()) || (momentum > 0 && !b.defined()))
+      throw py::value_error("RMSprop: missing state tensors");
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::rmsprop_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(sq, p, "square_avg"),
+                                        state_ptr<float>(ga, p, "grad_avg"), state_ptr<float>(b, p, "momentum_buffer"),
+                                        p.numel(), h);
+    else
+      ember::optim::fused::rmsprop_step(p.data_ptr<double>(), g.data_ptr<double>(),
+                                        state_ptr<double>(sq, p, "square_avg"), state_ptr<double>(ga, p, "grad_avg"),
+                                        state_ptr<double>(b, p, "momentum_buffer"), p.numel(), h);
+    p._increment_version();
+  }
+}
+
+void adagrad_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                  const std::vector<OptT>& state_sums, const std::vector<int64_t>& steps, double lr,
+                  double weight_decay, double lr_decay, double eps, bool maximize) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::AdagradHyper h{lr, lr_decay, weight_decay, eps, maximize};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "Adagrad");
+    Tensor g = grad_like(p, grads.at(i)), s = at(state_sums, i);
+    if (!s.defined()) throw py::value_error("Adagrad: missing state tensors");
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::adagrad_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(s, p, "sum"),
+                                        steps.at(i), p.numel(), h);
+    else
+      ember::optim::fused::adagrad_step(p.data_ptr<double>(), g.data_ptr<double>(), state_ptr<double>(s, p, "sum"),
+                                        steps.at(i), p.numel(), h);
+    p._increment_version();
+  }
+}
+
+// An instance of the Python subclass `cls` of ember.Tensor that shares
+// `data`'s memory under a new identity (torch's Tensor._make_subclass).
+py::object make_subclass(py::handle tensor_cls, py::handle cls, const Tensor& data, bool requires_grad) {
+  if (!PyType_Check(cls.ptr()) || !PyType_IsSubtype(reinterpret_cast<PyTypeObject*>(cls.ptr()),
+                                                    reinterpret_cast<PyTypeObject*>(tensor_cls.ptr())))
+    throw py::type_error("_make_subclass: cls must be a subclass of ember.Tensor");
+  py::object obj = tensor_cls.attr("__new__")(cls);
+  auto* inst = reinterpret_cast<py::detail::instance*>(obj.ptr());
+  auto v_h = inst->get_value_and_holder(py::detail::get_type_info(typeid(Tensor)));
+  Tensor t = data.detach();
+  t.requires_grad_(requires_grad);
+  v_h.value_ptr() = new Tensor(std::move(t));
+  v_h.type->init_instance(inst, nullptr);
+  note_wrapper(obj.ptr(), static_cast<const Tensor*>(v_h.value_ptr()));
+  return obj;
+}
+
+}  // namespace
+
+void init_nn(py::module_& root) {
+  py::module_ m = root.def_submodule("_nn", "torch.nn.functional's ops and the fused optimizer steps");
+  using py::arg;
+
+  // ---- convolution ----
+  m.def("conv1d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
+                     py::object padding, py::object dilation, int64_t groups) {
+    return conv_nd(false, input, weight, bias, stride, padding, dilation, groups);
+  }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
+        arg("dilation") = 1, arg("groups") = 1, "1-D convolution over input [N, C_in, L].");
+  m.def("conv2d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
+                     py::object padding, py::object dilation, int64_t groups) {
+    return conv_nd(true, input, weight, bias, stride, padding, dilation, groups);
+  }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
+        arg("dilation") = 1, arg("groups") = 1, "2-D convolution over input [N, C_in, H, W].");
+  m.def("conv_transpose2d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
+                               py::object padding, py::object output_padding, int64_t groups, py::object dilation) {
+    return ember::conv_transpose2d(input, weight, opt(bias), int_list(stride, "stride"), int_list(padding, "padding"),
+                                   int_list(output_padding, "output_padding"), groups, int_list(dilation, "dilation"));
+  }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
+        arg("output_padding") = 0, arg("groups") = 1, arg("dilation") = 1, "2-D transposed convolution.");
+
+  // ---- pooling ----
+  m.def("max_pool2d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
+                         py::object dilation, bool ceil_mode, bool return_indices) -> py::object {
+    auto k = int_list(kernel_size, "kernel_size"), s = opt_stride(stride), p = int_list(padding, "padding"),
+         d = int_list(dilation, "dilation");
+    if (return_indices) {
+      auto r = ember::max_pool2d_with_indices(input, k, s, p, d, ceil_mode);
+      return py::make_tuple(std::get<0>(r), std::get<1>(r));
+    }
+    return py::cast(ember::max_pool2d(input, k, s, p, d, ceil_mode));
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("dilation") = 1,
+        arg("ceil_mode") = false, arg("return_indices") = false, "2-D max pooling.");
+  m.def("max_pool2d_with_indices", [](const Tensor& input, py::object kernel_size, py::object stride,
+                                      py::object padding, py::object dilation, bool ceil_mode) {
+    return ember::max_pool2d_with_indices(input, int_list(kernel_size, "kernel_size"), opt_stride(stride),
+                                          int_list(padding, "padding"), int_list(dilation, "dilation"), ceil_mode);
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("dilation") = 1,
+        arg("ceil_mode") = false, "2-D max pooling returning (output, indices).");
+  m.def("avg_pool2d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
+                         bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
+    return ember::avg_pool2d(input, int_list(kernel_size, "kernel_size"), opt_stride(stride),
+                             int_list(padding, "padding"), ceil_mode, count_include_pad, divisor_override);
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("ceil_mode") = false,
+        arg("count_include_pad") = true, arg("divisor_override") = py::none(), "2-D average pooling.");
+  m.def("adaptive_avg_pool2d", [](const Tensor& input, py::object output_size) {
+    std::vector<int64_t> out;
+    if (py::isinstance<py::tuple>(output_size) || py::isinstance<py::list>(output_size)) {
+      auto seq = py::reinterpret_borrow<py::sequence>(output_size);
+      if (seq.size() != 2) throw py::value_error("adaptive_avg_pool2d: output_size must have 2 elements");
+      for (size_t i = 0; i < 2; ++i) {
+        py::object e = seq[i];
+        out.push_back(e.is_none() ? input.size(input.dim() - 2 + int64_t(i)) : e.cast<int64_t>());
+      }
+    } else {
+      out = int_list(output_size, "output_size");
+    }
+    return ember::adaptive_avg_pool2d(input, out);
+  }, arg("input"), arg("output_size"), "2-D adaptive average pooling.");
+
+  // ---- normalization ----
+  m.def("batch_norm", [](const Tensor& input, const OptT& running_mean, const OptT& running_var, const OptT& weight,
+                         const OptT& bias, bool training, double momentum, double eps) {
+    return ember::batch_norm(input, opt(running_mean), opt(running_var), opt(weight), opt(bias), training, momentum,
+                             eps);
+  }, arg("input"), arg("running_mean"), arg("running_var"), arg("weight") = py::none(), arg("bias") = py::none(),
+        arg("training") = false, arg("momentum") = 0.1, arg("eps") = 1e-5, "Batch normalization.");
+  m.def("layer_norm", [](const Tensor& input, py::object normalized_shape, const OptT& weight, const OptT& bias,
+                         double eps) {
+    return ember::layer_norm(input, int_list(normalized_shape, "normalized_shape"), opt(weight), opt(bias), eps);
+  }, arg("input"), arg("normalized_shape"), arg("weight") = py::none(), arg("bias") = py::none(), arg("eps") = 1e-5,
+        "Layer normalization over the trailing normalized_shape dims.");
+  m.def("group_norm", [](const Tensor& input, int64_t num_groups, const OptT& weight, const OptT& bias, double eps) {
+    return ember::group_norm(input, num_groups, opt(weight), opt(bias), eps);
+  }, arg("input"), arg("num_groups"), arg("weight") = py::none(), arg("bias") = py::none(), arg("eps") = 1e-5,
+        "Group normalization.");
+  m.def("rms_norm", [](const Tensor& input, py::object normalized_shape, const OptT& weight,
+                       std::optional<double> eps) {
+    return ember::rms_norm(input, int_list(normalized_shape, "normalized_shape"), opt(weight), eps);
+  }, arg("input"), arg("normalized_shape"), arg("weight") = py::none(), arg("eps") = py::none(),
+        "RMS normalization (eps None: the dtype's machine epsilon).");
+
+  // ---- misc ----
+  m.def("dropout", [](Tensor input, double p, bool training, bool inplace) {
+    if (p < 0 || p > 1) throw py::value_error("dropout probability has to be between 0 and 1, but got " + std::to_string(p));
+    Tensor r = ember::dropout(input, p, training);
+    if (inplace && !r.is_same(input)) {
+      input.copy_(r);
+      return input;
+    }
+    return r;
+  }, arg("input"), arg("p") = 0.5, arg("training") = true, arg("inplace") = false,
+        "Zeroes elements with probability p and scales the rest by 1/(1-p) in training.");
+  m.def("embedding", [](const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx) {
+    if (padding_idx && *padding_idx < 0) padding_idx = *padding_idx + weight.size(0);
+    return ember::embedding(input, weight, padding_idx);
+  }, arg("input"), arg("weight"), arg("padding_idx") = py::none(), "Looks up rows of weight.");
+  m.def("pad", [](const Tensor& input, py::object pad, const std::string& mode, std::optional<double> value) {
+    return ember::pad(input, int_list(pad, "pad"), mode, value ? *value : 0.0);
+  }, arg("input"), arg("pad"), arg("mode") = "constant", arg("value") = py::none(), "Pads the trailing dims.");
+  m.def("interpolate", [](const Tensor& input, py::object size, py::object scale_factor, const std::string& mode,
+                          std::optional<bool> align_corners) {
+    std::optional<std::vector<int64_t>> sz;
+    std::optional<std::vector<double>> sf;
+    int64_t nsp = input.dim() - 2;
+    if (!size.is_none()) sz = int_list(size, "size");
+    if (!scale_factor.is_none()) {
+      std::vector<double> v;
+      if (py::isinstance<py::float_>(scale_factor) || py::isinstance<py::int_>(scale_factor))
+        v.assign(size_t(std::max<int64_t>(nsp, 1)), scale_factor.cast<double>());
+      else
+        v = scale_factor.cast<std::vector<double>>();
+      sf = v;
+    }
+    if (sz && sz->size() == 1 && nsp > 1) sz->assign(size_t(nsp), (*sz)[0]);
+    return ember::interpolate(input, sz, sf, mode, align_corners);
+  }, arg("input"), arg("size") = py::none(), arg("scale_factor") = py::none(), arg("mode") = "nearest",
+        arg("align_corners") = py::none(), "Resizes by nearest or bilinear interpolation.");
+  m.def("scaled_dot_product_attention", [](const Tensor& query, const Tensor& key, const Tensor& value,
+                                           const OptT& attn_mask, double dropout_p, bool is_causal,
+                                           std::optional<double> scale) {
+    return ember::scaled_dot_product_attention(query, key, value, opt(attn_mask), dropout_p, is_causal, scale);
+  }, arg("query"), arg("key"), arg("value"), arg("attn_mask") = py::none(), arg("dropout_p") = 0.0,
+        arg("is_causal") = false, py::kw_only(), arg("scale") = py::none(), "softmax(q k^T * scale + mask) v.");
+  m.def("leaky_relu", [](Tensor input, double negative_slope, bool inplace) {
+    Tensor r = ember::leaky_relu(input, negative_slope);
+    if (inplace) {
+      input.copy_(r);
+      return input;
+    }
+    return r;
+  }, arg("input"), arg("negative_slope") = 0.01, arg("inplace") = false, "max(0,x) + negative_slope * min(0,x).");
+  m.def("elu", [](Tensor input, double alpha, bool inplace) {
+    Tensor r = ember::elu(input, alpha);
+    if (inplace) {
+      input.copy_(r);
+      return input;
+    }
+    return r;
+  }, arg("input"), arg("alpha") = 1.0, arg("inplace") = false, "x if x > 0 else alpha * (exp(x) - 1).");
+
+  // ---- losses ----
+  m.def("cross_entropy", [](const Tensor& input, const Tensor& target, const OptT& weight, int64_t ignore_index,
+                            const std::string& red, double label_smoothing) {
+    return ember::cross_entropy(input, target, opt(weight), reduction(red), ignore_index, label_smoothing);
+  }, arg("input"), arg("target"), arg("weight") = py::none(), arg("ignore_index") = -100, arg("reduction") = "mean",
+        arg("label_smoothing") = 0.0, "Cross entropy of logits against class indices or probabilities.");
+  m.def("nll_loss", [](const Tensor& input, const Tensor& target, const OptT& weight, int64_t ignore_index,
+                       const std::string& red) {
+    return ember::nll_loss(input, target, opt(weight), reduction(red), ignore_index);
+  }, arg("input"), arg("target"), arg("weight") = py::none(), arg("ignore_index") = -100, arg("reduction") = "mean",
+        "Negative log-likelihood of log-probabilities.");
+  m.def("mse_loss", [](const Tensor& input, const Tensor& target, const std::string& red) {
+    return ember::mse_loss(input, target, reduction(red));
+  }, arg("input"), arg("target"), arg("reduction") = "mean", "Mean squared error.");
+  m.def("l1_loss", [](const Tensor& input, const Tensor& target, const std::string& red) {
+    return ember::l1_loss(input, target, reduction(red));
+  }, arg("input"), arg("target"), arg("reduction") = "mean", "Mean absolute error.");
+  m.def("smooth_l1_loss", [](const Tensor& input, const Tensor& target, const std::string& red, double beta) {
+    return ember::smooth_l1_loss(input, target, reduction(red), beta);
+  }, arg("input"), arg("target"), arg("reduction") = "mean", arg("beta") = 1.0, "Smooth L1 loss.");
+  m.def("huber_loss", [](const Tensor& input, const Tensor& target, const std::string& red, double delta) {
+    return ember::huber_loss(input, target, reduction(red), delta);
+  }, arg("input"), arg("target"), arg("reduction") = "mean", arg("delta") = 1.0, "Huber loss.");
+  m.def("binary_cross_entropy", [](const Tensor& input, const Tensor& target, const OptT& weight,
+                                   const std::string& red) {
+    return ember::binary_cross_entropy(input, target, opt(weight), reduction(red));
+  }, arg("input"), arg("target"), arg("weight") = py::none(), arg("reduction") = "mean",
+        "Binary cross entropy of probabilities.");
+  m.def("binary_cross_entropy_with_logits", [](const Tensor& input, const Tensor& target, const OptT& weight,
+                                               const std::string& red, const OptT& pos_weight) {
+    return ember::binary_cross_entropy_with_logits(input, target, opt(weight), reduction(red), opt(pos_weight));
+  }, arg("input"), arg("target"), arg("weight") = py::none(), arg("reduction") = "mean",
+        arg("pos_weight") = py::none(), "Binary cross entropy of logits.");
+  m.def("kl_div", [](const Tensor& input, const Tensor& target, const std::string& red, bool log_target) {
+    return ember::kl_div(input, target, reduction(red), log_target);
+  }, arg("input"), arg("target"), arg("reduction") = "mean", arg("log_target") = false,
+        "KL divergence; input holds log-probabilities.");
+
+  // ---- fused optimizer steps (update params and state in place) ----
+  m.def("_sgd_step", &sgd_step, arg("params"), arg("grads"), arg("momentum_buffers"), arg("first"), arg("lr"),
+        arg("momentum"), arg("dampening"), arg("weight_decay"), arg("nesterov"), arg("maximize"),
+        "One SGD step; first[i]: momentum_buffers[i] is new (takes the first update direction).");
+  m.def("_adam_step", &adam_step, arg("params"), arg("grads"), arg("exp_avgs"), arg("exp_avg_sqs"),
+        arg("max_exp_avg_sqs"), arg("steps"), arg("amsgrad"), arg("beta1"), arg("beta2"), arg("lr"),
+        arg("weight_decay"), arg("eps"), arg("maximize"), arg("decoupled"),
+        "One Adam (decoupled: AdamW) step; steps[i] counts this step.");
+  m.def("_rmsprop_step", &rmsprop_step, arg("params"), arg("grads"), arg("square_avgs"), arg("grad_avgs"),
+        arg("momentum_buffers"), arg("lr"), arg("alpha"), arg("eps"), arg("weight_decay"), arg("momentum"),
+        arg("centered"), arg("maximize"), "One RMSprop step.");
+  m.def("_adagrad_step", &adagrad_step, arg("params"), arg("grads"), arg("state_sums"), arg("steps"), arg("lr"),
+        arg("weight_decay"), arg("lr_decay"), arg("eps"), arg("maximize"), "One Adagrad step.");
+
+  // ---- tensor helpers for ember.nn ----
+  py::object tensor_cls = root.attr("Tensor");
+  m.def("_make_subclass", [tensor_cls](py::handle cls, const Tensor& data, bool requires_grad) {
+    return make_subclass(tensor_cls, cls, data, requires_grad);
+  }, arg("cls"), arg("data"), arg("requires_grad") = false,
+        "An instance of the ember.Tensor subclass cls sharing data's memory (torch's Tensor._make_subclass).");
+  m.def("_set_data", [](const Tensor& self, const Tensor& new_data) { self.set_data(new_data); }, arg("self"),
+        arg("new_data"), "Replaces self's data, keeping its identity (torch's `self.data = new_data`).");
+}
+
+}  // namespace ember_py

@@ -1,0 +1,170 @@
+"""ember.optim against torch 1.13: trajectories over a few steps from the same weights and
+gradients, state_dict format and round trip, param groups, schedulers' lr sequences."""
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+optim = ember.optim
+sched = ember.optim.lr_scheduler
+
+
+def to_np(t):
+    return t.detach().cpu().numpy()
+
+
+def make_pair(dtype=np.float32):
+    rng = np.random.default_rng(0)
+    w = [rng.standard_normal((4, 3)).astype(dtype), rng.standard_normal(3).astype(dtype)]
+    tp = [torch.nn.Parameter(torch.tensor(a)) for a in w]
+    ep = [ember.nn.Parameter(ember.tensor(a)) for a in w]
+    return tp, ep
+
+
+def loss_of(params, x, lib):
+    w, b = params
+    return ((lib.tanh(x @ w + b)) ** 2).sum()
+
+
+def run(tcls, ecls, kw, steps=5, dtype=np.float32, groups=False):
+    tp, ep = make_pair(dtype)
+    if groups:
+        topt = tcls([{"params": [tp[0]]}, {"params": [tp[1]], "lr": 0.05}], **kw)
+        eopt = ecls([{"params": [ep[0]]}, {"params": [ep[1]], "lr": 0.05}], **kw)
+    else:
+        topt, eopt = tcls(tp, **kw), ecls(ep, **kw)
+    rng = np.random.default_rng(1)
+    for _ in range(steps):
+        x = rng.standard_normal((5, 4)).astype(dtype)
+        topt.zero_grad(set_to_none=True)
+        eopt.zero_grad(set_to_none=True)
+        loss_of(tp, torch.tensor(x), torch).backward()
+        loss_of(ep, ember.tensor(x), ember).backward()
+        topt.step()
+        eopt.step()
+    tol = 1e-5 if dtype == np.float32 else 1e-10
+    for a, b in zip(tp, ep):
+        np.testing.assert_allclose(to_np(b), to_np(a), atol=tol, rtol=tol * 10)
+    return topt, eopt, tp, ep
+
+
+@pytest.mark.parametrize("kw", [dict(lr=0.1), dict(lr=0.1, momentum=0.9), dict(lr=0.1, momentum=0.9, nesterov=True),
+                                dict(lr=0.1, momentum=0.5, dampening=0.3, weight_decay=0.01),
+                                dict(lr=0.1, momentum=0.9, maximize=True)])
+def test_sgd(kw):
+    run(torch.optim.SGD, optim.SGD, kw)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1),
+                                dict(lr=0.01, amsgrad=True), dict(lr=0.01, maximize=True)])
+@pytest.mark.parametrize("name", ["Adam", "AdamW"])
+def test_adam(name, kw):
+    run(getattr(torch.optim, name), getattr(optim, name), kw)
+
+
+def test_adam_float64_and_groups():
+    run(torch.optim.Adam, optim.Adam, dict(lr=0.01), dtype=np.float64)
+    run(torch.optim.SGD, optim.SGD, dict(lr=0.1, momentum=0.9), groups=True)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(lr=0.01, momentum=0.9), dict(lr=0.01, centered=True, weight_decay=0.1),
+                                dict(lr=0.01, alpha=0.9, momentum=0.5, centered=True)])
+def test_rmsprop(kw):
+    run(torch.optim.RMSprop, optim.RMSprop, kw)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(lr=0.1, lr_decay=0.1, weight_decay=0.1, initial_accumulator_value=0.5)])
+def test_adagrad(kw):
+    run(torch.optim.Adagrad, optim.Adagrad, kw)
+
+
+def test_state_dict_format_and_resume():
+    topt, eopt, tp, ep = run(torch.optim.Adam, optim.Adam, dict(lr=0.01, amsgrad=True), steps=3)
+    tsd, esd = topt.state_dict(), eopt.state_dict()
+    assert esd["param_groups"][0].keys() == tsd["param_groups"][0].keys()
+    assert esd["param_groups"][0]["params"] == tsd["param_groups"][0]["params"] == [0, 1]
+    assert sorted(esd["state"]) == sorted(tsd["state"])
+    assert esd["state"][0].keys() == tsd["state"][0].keys()
+    assert float(esd["state"][0]["step"]) == float(tsd["state"][0]["step"]) == 3.0
+    np.testing.assert_allclose(to_np(esd["state"][0]["exp_avg"]), to_np(tsd["state"][0]["exp_avg"]), atol=1e-6)
+    # a fresh optimizer resumed from the state continues the same trajectory
+    e2 = optim.Adam(ep, lr=0.5, amsgrad=True)
+    e2.load_state_dict(esd)
+    assert e2.param_groups[0]["lr"] == 0.01
+    assert e2.state[ep[0]]["exp_avg"] is not None
+    x = np.ones((5, 4), np.float32)
+    topt.zero_grad()
+    e2.zero_grad()
+    loss_of(tp, torch.tensor(x), torch).backward()
+    loss_of(ep, ember.tensor(x), ember).backward()
+    topt.step()
+    e2.step()
+    for a, b in zip(tp, ep):
+        np.testing.assert_allclose(to_np(b), to_np(a), atol=1e-5)
+
+
+def test_sgd_state_and_zero_grad():
+    _, eopt, _, ep = run(torch.optim.SGD, optim.SGD, dict(lr=0.1, momentum=0.9), steps=2)
+    assert set(eopt.state[ep[0]].keys()) == {"momentum_buffer"}
+    assert ep[0].grad is not None
+    eopt.zero_grad(set_to_none=False)
+    assert float(ep[0].grad.abs().sum()) == 0
+    eopt.zero_grad()
+    assert ep[0].grad is None
+    with pytest.raises(ValueError):
+        optim.SGD(ep, lr=0.1, nesterov=True)
+    with pytest.raises(ValueError):
+        optim.SGD([{"params": ep}, {"params": ep[:1]}], lr=0.1)
+
+
+def test_add_param_group_defaults():
+    tp, ep = make_pair()
+    o = optim.Adam([ep[0]], lr=0.1)
+    o.add_param_group({"params": ep[1], "weight_decay": 0.5})
+    g = o.param_groups[1]
+    assert g["lr"] == 0.1 and g["weight_decay"] == 0.5 and g["betas"] == (0.9, 0.999)
+    t = torch.optim.Adam([tp[0]], lr=0.1)
+    t.add_param_group({"params": tp[1], "weight_decay": 0.5})
+    assert set(g.keys()) == set(t.param_groups[1].keys())
+
+
+# ---------------------------------------------------------------- schedulers
+def lr_sequence(lib, make_sched, steps=12, base=None, opt="SGD"):
+    p = lib.nn.Parameter(lib.zeros(2))
+    o = getattr(lib.optim, opt)([p], lr=0.1) if base is None else getattr(lib.optim, opt)(
+        [{"params": [p]}], lr=base)
+    s = make_sched(lib, o)
+    seq = []
+    for _ in range(steps):
+        seq.append(list(s.get_last_lr()))
+        o.step()
+        s.step()
+    return seq, s.last_epoch
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, o: lib.optim.lr_scheduler.StepLR(o, step_size=3, gamma=0.5),
+    lambda lib, o: lib.optim.lr_scheduler.MultiStepLR(o, milestones=[2, 5, 5, 9], gamma=0.3),
+    lambda lib, o: lib.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+    lambda lib, o: lib.optim.lr_scheduler.CosineAnnealingLR(o, T_max=5, eta_min=0.01),
+    lambda lib, o: lib.optim.lr_scheduler.LinearLR(o, start_factor=0.25, total_iters=4),
+    lambda lib, o: lib.optim.lr_scheduler.LambdaLR(o, lambda e: 1.0 / (e + 1)),
+    lambda lib, o: lib.optim.lr_scheduler.OneCycleLR(o, max_lr=1.0, total_steps=13),
+    lambda lib, o: lib.optim.lr_scheduler.SequentialLR(
+        o, [lib.optim.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3),
+            lib.optim.lr_scheduler.CosineAnnealingLR(o, T_max=6)], milestones=[3]),
+])
+def test_scheduler_sequences(make):
+    t, tl = lr_sequence(torch, make)
+    e, el = lr_sequence(ember, make)
+    np.testing.assert_allclose(np.array(e), np.array(t), rtol=1e-12, atol=1e-15)
+    assert el == tl
+
+
+def test_onecycle_with_adam_betas():
+    def make(lib, o):
+        return lib.optim.lr_scheduler.OneCycleLR(o, max_lr=0.5, total_steps=10, pct_start=0.4)
+    t, _ = lr_sequence(torch, make, steps=9, opt="Adam")
+    e, _ = lr_sequence(ember, make, steps=9, opt="Adam")
+    np.testing.assert_allclose(np.array(e), np.array(t), rtol=1e-12)
