@@ -660,9 +660,11 @@ void plan(const std::vector<Tensor>& tensors, std::vector<StorageOut>& storages,
     ts.push_back(t);
     int64_t isz = int64_t(t.element_size());
     const char* base = static_cast<const char*>(t.data_ptr()) - t.storage_offset() * isz;
-    int64_t lo = t.storage_offset(), hi = lo;
-    for (int64_t d = 0; d < t.dim(); ++d) hi += (t.size(d) - 1) * t.stride(d);
-    hi += t.numel() > 0 ? 1 : 0;
+    int64_t lo = t.storage_offset(), hi = lo;  // element range [lo, hi) the view touches
+    if (t.numel() > 0) {
+      for (int64_t d = 0; d < t.dim(); ++d) hi += (t.size(d) - 1) * t.stride(d);
+      hi += 1;
+    }
     Group* g = nullptr;
     if (t.numel() > 0) {
       for (auto& gr : groups)
