@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <cstring>
 #include <vector>
 
 #include "ember/ops.h"
@@ -76,10 +77,16 @@ void throw_freed(const std::string& name) {
       "Specify retain_graph=true if you need to backward through the graph a second time."));
 }
 
+// "mul" -> "MulBackward0"; a trailing digit is torch's overload number
+// ("sum1" -> "SumBackward1"); a capitalized name is used as is ("CopySlices").
 std::string backward_name(const char* op) {
+  if (*op >= 'A' && *op <= 'Z') return op;
   std::string s;
   bool up = true;
-  for (const char* p = op; *p; ++p) {
+  size_t len = std::strlen(op);
+  char overload = '0';
+  if (len > 0 && op[len - 1] >= '0' && op[len - 1] <= '9') overload = op[--len];
+  for (const char* p = op; p < op + len; ++p) {
     if (*p == '_') {
       up = true;
       continue;
@@ -87,7 +94,7 @@ std::string backward_name(const char* op) {
     s += up ? char(std::toupper(*p)) : *p;
     up = false;
   }
-  return s + "Backward0";
+  return s + "Backward" + overload;
 }
 
 bool any_requires_grad(std::initializer_list<Tensor> inputs) {

@@ -157,16 +157,20 @@ std::vector<int64_t> mask_dims(const DimMask& mask) {
 
 // ------------------------------------------------------------ sum, mean
 
-Tensor sum_impl(const Tensor& input, const DimMask& mask, bool keepdim, std::optional<ScalarType> dtype) {
+// `name` carries torch's overload number: sum() is SumBackward0,
+// sum(dim) SumBackward1 (see backward_name).
+Tensor sum_impl(const Tensor& input, const DimMask& mask, bool keepdim, std::optional<ScalarType> dtype,
+                const char* name = "sum1") {
   Tensor x = cast_to(input, accumulate_type(input.dtype(), dtype));
   Tensor out = reduce_raw(OpId::reduce_sum, x, mask, keepdim, x.dtype());
   // d sum / dx = 1: the gradient broadcast back over the reduced dims
-  return autograd::record("sum", {x}, out, [mask, keepdim, sizes = Shape(x.sizes())](const Tensor& grad) {
+  return autograd::record(name, {x}, out, [mask, keepdim, sizes = Shape(x.sizes())](const Tensor& grad) {
     return tensor_list{restore_dims(grad, mask, keepdim).expand(sizes)};
   });
 }
 
-Tensor mean_impl(const Tensor& input, const DimMask& mask, bool keepdim, std::optional<ScalarType> dtype) {
+Tensor mean_impl(const Tensor& input, const DimMask& mask, bool keepdim, std::optional<ScalarType> dtype,
+                 const char* name = "mean1") {
   ScalarType t = dtype ? *dtype : input.dtype();
   EMBER_CHECK(is_floating_point(t), "mean(): could not infer output dtype. ",
               dtype ? "Optional" : "Input", " dtype must be either a floating point or complex dtype. Got: ",
@@ -179,7 +183,7 @@ Tensor mean_impl(const Tensor& input, const DimMask& mask, bool keepdim, std::op
     out = reduce_raw(OpId::reduce_sum, x, mask, keepdim, t);
     out = div(out, Scalar(double(n)));  // n == 0 gives NaN, as torch
   }
-  return autograd::record("mean", {x}, out, [mask, keepdim, n, sizes = Shape(x.sizes())](const Tensor& grad) {
+  return autograd::record(name, {x}, out, [mask, keepdim, n, sizes = Shape(x.sizes())](const Tensor& grad) {
     return tensor_list{restore_dims(grad, mask, keepdim).expand(sizes) / double(n)};
   });
 }
@@ -247,14 +251,15 @@ Tensor var_impl(const Tensor& input, IntArrayRef dim, int64_t correction, bool k
 
 Tensor extreme_all(const Tensor& input, bool is_max) {
   const char* op = is_max ? "max" : "min";
+  const char* node = is_max ? "max1" : "min1";  // torch: MaxBackward1 for the full reduction
   check_input(input, op);
   EMBER_CHECK(input.numel() > 0, op,
               "(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim "
               "with the 'dim' argument.");
   DimMask mask(input.dim(), true);
   Tensor out = reduce_raw(is_max ? OpId::reduce_max : OpId::reduce_min, input, mask, false, input.dtype());
-  return autograd::record(op, {input}, out, [sx = autograd::save(input), sy = autograd::save_output(out), mask](
-                                                const Tensor& grad) {
+  return autograd::record(node, {input}, out, [sx = autograd::save(input), sy = autograd::save_output(out), mask](
+                                                  const Tensor& grad) {
     return tensor_list{evenly_distribute(grad, sx.get(), sy.get(), mask, false)};
   });
 }
@@ -367,7 +372,7 @@ Tensor record_selection(const char* op, const Tensor& input, Tensor values, cons
 
 Tensor sum(const Tensor& input, std::optional<ScalarType> dtype) {
   check_input(input, "sum");
-  return sum_impl(input, DimMask(input.dim(), true), false, dtype);
+  return sum_impl(input, DimMask(input.dim(), true), false, dtype, "sum0");
 }
 Tensor sum(const Tensor& input, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
   check_input(input, "sum");
@@ -376,7 +381,7 @@ Tensor sum(const Tensor& input, IntArrayRef dim, bool keepdim, std::optional<Sca
 
 Tensor mean(const Tensor& input, std::optional<ScalarType> dtype) {
   check_input(input, "mean");
-  return mean_impl(input, DimMask(input.dim(), true), false, dtype);
+  return mean_impl(input, DimMask(input.dim(), true), false, dtype, "mean0");
 }
 Tensor mean(const Tensor& input, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
   check_input(input, "mean");

@@ -333,7 +333,7 @@ void rebase_history(Tensor& self, const Tensor& result, const char* op) {
   };
   auto region = [vsizes, vstrides, voff](const Tensor& gb) { return make_view(gb, vsizes, vstrides, voff); };
   Tensor new_base = autograd::record(
-      "copy_slices", {base, result}, base.detach(),
+      "CopySlices", {base, result}, base.detach(),
       [like_base, region](const Tensor& grad, const autograd::GradMask& m) {
         Tensor gb = like_base(grad);
         Tensor g_result = m[1] ? region(gb).clone() : Tensor();

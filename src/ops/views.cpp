@@ -119,7 +119,7 @@ Tensor reshape(const Tensor& input, IntArrayRef size) {
   detail::check_defined(input, "reshape");
   Shape shape = infer_size(size, input.numel(), "reshape");
   auto st = view_strides(input.sizes(), input.strides(), shape);
-  if (st) return reshape_alias(input, shape, *st, "view");
+  if (st) return reshape_alias(input, shape, *st, "reshape_alias");
   Tensor c = input.contiguous();
   return reshape_alias(c, shape, detail::contiguous_strides(shape), "reshape");
 }
@@ -150,7 +150,14 @@ Tensor unflatten(const Tensor& input, int64_t dim, IntArrayRef sizes) {
   return input.view(shape);
 }
 
-Tensor permute(const Tensor& input, IntArrayRef dims) {
+namespace {
+Tensor permute_named(const Tensor& input, IntArrayRef dims, const char* name);
+}  // namespace
+
+Tensor permute(const Tensor& input, IntArrayRef dims) { return permute_named(input, dims, "permute"); }
+
+namespace {
+Tensor permute_named(const Tensor& input, IntArrayRef dims, const char* name) {
   int64_t n = input.dim();
   EMBER_CHECK(int64_t(dims.size()) == n, "permute: number of dimensions in the tensor input does not "
               "match the length of the desired ordering of dimensions i.e. input.dim() = ", n,
@@ -166,9 +173,10 @@ Tensor permute(const Tensor& input, IntArrayRef dims) {
     inverse[d] = i;
   }
   Tensor out = make_view(input, sizes, strides, input.storage_offset());
-  out = record("permute", {input}, out, [inverse](const Tensor& grad) { return tensor_list{grad.permute(inverse)}; });
+  out = record(name, {input}, out, [inverse](const Tensor& grad) { return tensor_list{grad.permute(inverse)}; });
   return view_out(input, out);
 }
+}  // namespace
 
 Tensor transpose(const Tensor& input, int64_t dim0, int64_t dim1) {
   int64_t n = input.dim();
@@ -181,12 +189,13 @@ Tensor transpose(const Tensor& input, int64_t dim0, int64_t dim1) {
   Shape perm(n);
   std::iota(perm.begin(), perm.end(), 0);
   std::swap(perm[a], perm[b]);
-  return permute(input, perm);
+  return permute_named(input, perm, "transpose");
 }
 
 Tensor t(const Tensor& input) {
   EMBER_CHECK(input.dim() <= 2, "t() expects a tensor with <= 2 dimensions, but self is ", input.dim(), "D");
-  return input.dim() < 2 ? input : transpose(input, 0, 1);
+  if (input.dim() < 2) return reshape_alias(input, Shape(input.sizes()), Shape(input.strides()), "t");
+  return permute_named(input, {1, 0}, "t");
 }
 
 Tensor expand(const Tensor& input, IntArrayRef size) {

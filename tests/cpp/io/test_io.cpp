@@ -311,7 +311,7 @@ assert torch.equal(sd['u8'], torch.arange(250, 256).to(torch.uint8))
 assert torch.equal(sd['bool'], torch.tensor([True, False, True]))
 assert sd['scalar'].shape == () and sd['scalar'].item() == 2.5
 assert sd['empty'].shape == (0, 3)
-assert torch.equal(sd['x5d'], torch.arange(12, dtype=torch.float32).reshape(2, 3, 1, 2, 2))
+assert torch.equal(sd['x5d'], torch.arange(24, dtype=torch.float32).reshape(2, 3, 1, 2, 2))
 t = torch.load(d + 'tensor.pt', weights_only=True)
 assert torch.equal(t, a)
 z = zipfile.ZipFile(d + 'ember.pt')
