@@ -156,3 +156,7 @@ def _check_einsum_args(*args):
 # ---- nn and optim (pure Python over ember._C._nn) ----
 from . import nn  # noqa: E402,F401
 from . import optim  # noqa: E402,F401
+
+# ---- checkpoints (ember::io) and data loading ----
+from .serialization import save, load  # noqa: E402,F401
+from . import utils  # noqa: E402,F401

@@ -179,4 +179,5 @@ PYBIND11_MODULE(_C, m) {
   init_ops(m, cls);
   init_autograd(m);
   init_nn(m);  // python/src/nn.h
+  init_io(m);  // python/src/io.cpp
 }

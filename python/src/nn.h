@@ -5,4 +5,5 @@
 
 namespace ember_py {
 void init_nn(py::module_& m);
+void init_io(py::module_& m);  // python/src/io.cpp
 }

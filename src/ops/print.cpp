@@ -59,31 +59,27 @@ void render(const Tensor& t, const Formatter& f, bool summarize, int64_t edge, i
   int64_t n = t.size(0);
   s += '[';
   if (t.dim() == 1) {
-    int64_t line = indent + 1;
-    int64_t max_line = opts().linewidth;
+    // torch's _vector_str: a fixed number of elements per line, with the
+    // ' ...' of a summarized row counted as one element
+    const int64_t per_line = std::max<int64_t>(1, (opts().linewidth - indent) / (f.width + 2));
+    std::vector<std::string> data;
     for (int64_t i = 0; i < n; ++i) {
       if (summarize && n > 2 * edge && i == edge) {
-        s += " ...,";  // torch joins ' ...' like an element
+        data.push_back(" ...");
         i = n - edge;
-        line += 5;
-        s += ' ';
       }
       std::string v = f.fmt(t.select(0, i).item().to_double());
-      v = std::string(size_t(std::max<int>(0, f.width - int(v.size()))), ' ') + v;
-      if (line + int64_t(v.size()) + 2 > max_line && i > 0) {
-        // wrap
-        while (!s.empty() && s.back() == ' ') s.pop_back();
-        s += '\n' + std::string(size_t(indent + 1), ' ');
-        line = indent + 1;
-      }
-      s += v;
-      line += int64_t(v.size()) + 2;
-      if (i + 1 < n) s += ", ";
+      data.push_back(std::string(size_t(std::max<int>(0, f.width - int(v.size()))), ' ') + v);
+    }
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (i > 0) s += (int64_t(i) % per_line == 0) ? ",\n" + std::string(size_t(indent + 1), ' ') : ", ";
+      s += data[i];
     }
   } else {
     for (int64_t i = 0; i < n; ++i) {
       if (summarize && n > 2 * edge && i == edge) {
-        s += "...,\n" + std::string(size_t(indent + 1), ' ');
+        // torch joins "..." like a slice: the same separator on both sides
+        s += "...," + std::string(size_t(t.dim() - 1), '\n') + std::string(size_t(indent + 1), ' ');
         i = n - edge;
       }
       render(t.select(0, i), f, summarize, edge, indent + 1, s);
@@ -125,11 +121,13 @@ std::ostream& operator<<(std::ostream& os, const Tensor& t0) {
         mn = std::min(mn, a);
         any = true;
       }
-      if (o.sci_mode) f.sci = *o.sci_mode;
-      else if (any) f.sci = f.int_mode ? (mx / mn > 1000.0 || mx > 1e8) : (mx / mn > 1000.0 || mx > 1e8 || mn < 1e-4);
-      // torch sizes the columns from the nonzero finite values only
+      // torch sizes the columns with the automatic choice of notation and
+      // only then applies a forced sci_mode
+      if (any) f.sci = f.int_mode ? (mx / mn > 1000.0 || mx > 1e8) : (mx / mn > 1000.0 || mx > 1e8 || mn < 1e-4);
+      if (f.sci) f.int_mode = false;
       for (double v : vals)
         if (std::isfinite(v) && v != 0) f.width = std::max<int>(f.width, int(f.fmt(v).size()));
+      if (o.sci_mode) f.sci = *o.sci_mode;
     } else {
       for (double v : vals) f.width = std::max<int>(f.width, int(f.fmt(v).size()));
     }
