@@ -9,7 +9,7 @@ with greedy autoregressive decoding. Prints samples as it learns, a progress
 bar, checkpoints (model + optimizer + scheduler + step) at every evaluation,
 --resume, and a loss-curve PNG next to the checkpoint.
 
-    python3 examples/python/adder_transformer.py [--steps 3000] [--resume] [--checkpoint adder.safetensors]
+    python3 examples/python/adder_transformer.py [--steps 1000] [--resume] [--checkpoint adder.safetensors]
 """
 import argparse
 import math
@@ -109,7 +109,7 @@ def show_samples(model, a, b, k=4):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=None, help="training steps (default 3000; 20 with --quick)")
+    p.add_argument("--steps", type=int, default=None, help="training steps (default 1000; 20 with --quick)")
     p.add_argument("--epochs", type=int, default=None,
                    help="alternative to --steps: epochs of --eval-every steps")
     p.add_argument("--eval-every", type=int, default=None, help="steps between evaluations/checkpoints (250)")
@@ -125,7 +125,7 @@ def main():
     q = args.quick
     args.eval_every = args.eval_every or (10 if q else 250)
     if args.steps is None:
-        args.steps = args.epochs * args.eval_every if args.epochs else (20 if q else 3000)
+        args.steps = args.epochs * args.eval_every if args.epochs else (20 if q else 1000)
     args.warmup = args.warmup if args.warmup is not None else (5 if q else 100)
     args.test_size = args.test_size or (200 if q else 5000)
     if q:

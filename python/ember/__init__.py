@@ -153,10 +153,35 @@ def _check_einsum_args(*args):
     return args
 
 
-# ---- nn and optim (pure Python over ember._C._nn) ----
-from . import nn  # noqa: E402,F401
-from . import optim  # noqa: E402,F401
+# ---- nn, optim, utils: imported on first use (PEP 562), so `import ember`
+# stays fast; `ember.nn.Linear` and `from ember import nn` work as in torch.
+_LAZY_SUBMODULES = ("nn", "optim", "utils")
 
-# ---- checkpoints (ember::io) and data loading ----
-from .serialization import save, load  # noqa: E402,F401
-from . import utils  # noqa: E402,F401
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module("." + name, __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'ember' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY_SUBMODULES))
+
+
+# ---- checkpoints (ember::io); the module loads on first call ----
+def save(obj, f, *args, **kwargs):
+    """Saves tensors or (nested) state dicts; see ember.serialization.save."""
+    from .serialization import save as _save
+
+    return _save(obj, f, *args, **kwargs)
+
+
+def load(f, *args, **kwargs):
+    """Loads what ember.save (or torch.save, for .pt state dicts) wrote."""
+    from .serialization import load as _load
+
+    return _load(f, *args, **kwargs)

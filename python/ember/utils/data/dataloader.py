@@ -10,6 +10,7 @@ import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from ... import _C
 from ._collate import default_collate, default_convert
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -135,13 +136,17 @@ class DataLoader:
             yield self.collate_fn(batch)
 
     def __iter__(self):
+        # as torch, every epoch draws a base seed (for the workers) from the
+        # loader's generator first, whatever num_workers is, so the shuffled
+        # order does not depend on num_workers
+        base_seed = int(_C.randint(0, 2**62, (), generator=self.generator or _C.default_generator()).item())
         if self._is_iterable:
             if self.num_workers == 0:
                 return self._iter_iterable()
-            return _ThreadedIter(self, self._iterable_tasks(), lambda f: f())
+            return _ThreadedIter(self, self._iterable_tasks(), lambda f: f(), base_seed)
         if self.num_workers == 0:
             return (self._fetch_map(r) for r in self._requests())
-        return _ThreadedIter(self, self._requests(), self._fetch_map)
+        return _ThreadedIter(self, self._requests(), self._fetch_map, base_seed)
 
     def _iterable_tasks(self):
         # an iterable dataset is consumed in this thread (it is not replicated
@@ -162,11 +167,10 @@ class _ThreadedIter:
     """Runs ``fetch(request)`` for the requests of one epoch on a thread pool,
     keeping a bounded window of batches in flight, and yields them in order."""
 
-    def __init__(self, loader, requests, fetch):
+    def __init__(self, loader, requests, fetch, base_seed):
         self._requests = requests
         self._fetch = fetch
         self._window = loader.num_workers * loader.prefetch_factor
-        base_seed = int(__import__("ember").randint(0, 2**62, ()).item())
         counter = itertools.count()
         lock = threading.Lock()
 
