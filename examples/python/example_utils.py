@@ -54,17 +54,17 @@ def save_loss_curve(losses, path, title, xlabel="step", extra=None):
     xs = list(range(1, len(losses) + 1))
     ax.plot(xs, losses, lw=0.6, alpha=0.4, label="loss")
     if len(losses) >= 10:
-        k = max(1, len(losses) // 50)
+        alpha = 2.0 / (max(5, len(losses) // 30) + 1)  # an EMA over ~1/30 of the run
         smooth, acc = [], 0.0
         for i, v in enumerate(losses):
-            acc = v if i == 0 else 0.9 ** (1 / k) * acc + (1 - 0.9 ** (1 / k)) * v
+            acc = v if i == 0 else (1 - alpha) * acc + alpha * v
             smooth.append(acc)
         ax.plot(xs, smooth, lw=1.5, label="smoothed")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     ax.set_yscale("log")
     ax.set_title(title)
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper center")
     if extra is not None and extra[1]:
         label, ex, ey = extra
         ax2 = ax.twinx()
