@@ -143,3 +143,16 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 def orthogonal_(tensor, gain=1, generator=None):
     raise NotImplementedError("orthogonal_ is not implemented in ember yet")
+
+
+def _reset_affine_(weight, bias):
+    """torch's default init of Linear and Conv layers: kaiming_uniform_(a=sqrt(5))
+    for the weight, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias."""
+    import math
+
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        if fan_in != 0:
+            bound = 1 / math.sqrt(fan_in)
+            uniform_(bias, -bound, bound)

@@ -1,4 +1,3 @@
-import math
 
 from ... import _C
 from .. import init
@@ -54,12 +53,7 @@ class _ConvNd(Module):
         self.reset_parameters()
 
     def reset_parameters(self):
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        init._reset_affine_(self.weight, self.bias)
 
     def _pad_input(self, input):
         # padding_mode other than zeros: pad explicitly, then convolve unpadded
