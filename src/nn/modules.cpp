@@ -167,5 +167,19 @@ std::string EmbeddingImpl::extra_repr() const {
   return ss.str();
 }
 
+GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, bool affine)
+    : Module("GroupNorm"), num_groups(g), num_channels(c), eps(e) {
+  EMBER_CHECK_VALUE(g > 0 && c % g == 0, "num_channels (", c, ") must be divisible by num_groups (", g, ")");
+  if (affine) {
+    weight = register_parameter("weight", ones({c}));
+    bias = register_parameter("bias", zeros({c}));
+  }
+}
+
+RMSNormImpl::RMSNormImpl(std::vector<int64_t> shape, std::optional<double> e, bool affine)
+    : Module("RMSNorm"), normalized_shape(std::move(shape)), eps(e) {
+  if (affine) weight = register_parameter("weight", ones(normalized_shape));
+}
+
 }  // namespace nn
 }  // namespace ember

@@ -252,6 +252,55 @@ class EMBER_API LogSoftmaxImpl : public Module {
 };
 EMBER_MODULE(LogSoftmax);
 
+// ---------------------------------------------------------------- more layers
+class EMBER_API GroupNormImpl : public Module {
+ public:
+  GroupNormImpl(int64_t num_groups, int64_t num_channels, double eps = 1e-5, bool affine = true);
+  Tensor forward(const Tensor& input) { return ember::group_norm(input, num_groups, weight, bias, eps); }
+  int64_t num_groups, num_channels;
+  double eps;
+  Tensor weight, bias;
+};
+EMBER_MODULE(GroupNorm);
+
+class EMBER_API RMSNormImpl : public Module {
+ public:
+  explicit RMSNormImpl(std::vector<int64_t> normalized_shape, std::optional<double> eps = std::nullopt,
+                       bool elementwise_affine = true);
+  Tensor forward(const Tensor& input) { return ember::rms_norm(input, normalized_shape, weight, eps); }
+  std::vector<int64_t> normalized_shape;
+  std::optional<double> eps;
+  Tensor weight;
+};
+EMBER_MODULE(RMSNorm);
+
+class EMBER_API AdaptiveAvgPool2dImpl : public Module {
+ public:
+  explicit AdaptiveAvgPool2dImpl(std::vector<int64_t> output_size)
+      : Module("AdaptiveAvgPool2d"), output_size(Conv2dOptions::expand2(std::move(output_size))) {}
+  AdaptiveAvgPool2dImpl(int64_t s) : AdaptiveAvgPool2dImpl(std::vector<int64_t>{s}) {}
+  Tensor forward(const Tensor& input) { return ember::adaptive_avg_pool2d(input, output_size); }
+  std::vector<int64_t> output_size;
+};
+EMBER_MODULE(AdaptiveAvgPool2d);
+
+class EMBER_API UnflattenImpl : public Module {
+ public:
+  UnflattenImpl(int64_t dim, std::vector<int64_t> sizes) : Module("Unflatten"), dim(dim), sizes(std::move(sizes)) {}
+  Tensor forward(const Tensor& input) { return input.unflatten(dim, sizes); }
+  int64_t dim;
+  std::vector<int64_t> sizes;
+};
+EMBER_MODULE(Unflatten);
+
+class EMBER_API ELUImpl : public Module {
+ public:
+  explicit ELUImpl(double alpha = 1.0) : Module("ELU"), alpha(alpha) {}
+  Tensor forward(const Tensor& input) { return ember::elu(input, alpha); }
+  double alpha;
+};
+EMBER_MODULE(ELU);
+
 // ---------------------------------------------------------------- containers
 /// Runs its children in order; children are named "0", "1", ...
 class EMBER_API SequentialImpl : public Module {
@@ -278,6 +327,36 @@ class EMBER_API SequentialImpl : public Module {
   std::vector<std::function<Tensor(const Tensor&)>> steps_;
 };
 EMBER_MODULE(Sequential);
+
+/// Holds submodules named "0", "1", ... (no forward of its own).
+class EMBER_API ModuleListImpl : public Module {
+ public:
+  ModuleListImpl() : Module("ModuleList") {}
+  template <typename... Holders>
+  explicit ModuleListImpl(Holders&&... holders) : Module("ModuleList") {
+    (push_back(std::forward<Holders>(holders)), ...);
+  }
+  template <typename H>
+  void push_back(H holder) {
+    std::shared_ptr<Module> m = holder.ptr();
+    add_child(std::to_string(items_.size()), m);
+    items_.push_back(m);
+  }
+  size_t size() const { return items_.size(); }
+  /// The i-th module, cast to its implementation type.
+  template <typename Impl>
+  std::shared_ptr<Impl> at(size_t i) const {
+    EMBER_CHECK_INDEX(i < items_.size(), "ModuleList: index ", i, " is out of range for size ", items_.size());
+    auto p = std::dynamic_pointer_cast<Impl>(items_[i]);
+    EMBER_CHECK_TYPE(p != nullptr, "ModuleList: module ", i, " is a ", items_[i]->name(), ", not the requested type");
+    return p;
+  }
+  std::shared_ptr<Module> operator[](size_t i) const { return at<Module>(i); }
+
+ private:
+  std::vector<std::shared_ptr<Module>> items_;
+};
+EMBER_MODULE(ModuleList);
 
 // ---------------------------------------------------------------- losses
 #define EMBER_LOSS_MODULE(Name, call)                                               \

@@ -82,3 +82,27 @@ TEST(NNModule, ForwardBackwardZeroGradTrainEvalHooks) {
   EXPECT_EQ(m->inner->w.dtype(), kFloat64);  // the layer's handle follows
   EXPECT_TRUE(m->inner->w.requires_grad());
 }
+
+#include "ember/nn/modules.h"
+
+TEST(NNLayers, ThinLayersMatchFunctional) {
+  manual_seed(0);
+  auto x = randn({2, 4, 6, 6});
+  nn::GroupNorm gn(2, 4);
+  EXPECT_CLOSE(gn(x).detach(), group_norm(x, 2));
+  EXPECT_EQ(gn->named_parameters().keys(), (std::vector<std::string>{"weight", "bias"}));
+  nn::RMSNorm rms(std::vector<int64_t>{6});
+  EXPECT_CLOSE(rms(x).detach(), rms_norm(x, {6}));
+  nn::AdaptiveAvgPool2d pool(3);
+  EXPECT_EQ(pool(x).sizes(), IntArrayRef({2, 4, 3, 3}));
+  nn::Unflatten unflat(1, std::vector<int64_t>{2, 2});
+  EXPECT_EQ(unflat(x).sizes(), IntArrayRef({2, 2, 2, 6, 6}));
+  nn::ELU elu(0.5);
+  EXPECT_CLOSE(elu(x).detach(), ember::elu(x, 0.5));
+  nn::ModuleList list(nn::Linear(3, 4), nn::ReLU());
+  EXPECT_EQ(list->size(), 2u);
+  EXPECT_EQ(list->named_parameters().keys(), (std::vector<std::string>{"0.weight", "0.bias"}));
+  EXPECT_EQ(list->at<nn::LinearImpl>(0)->options.out_features(), 4);
+  EXPECT_THROW_MSG(list->at<nn::LinearImpl>(1), TypeError, "not the requested type");
+  EXPECT_THROW_MSG(nn::GroupNorm(3, 4), ValueError, "divisible");
+}

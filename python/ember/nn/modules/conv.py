@@ -1,4 +1,3 @@
-
 from ... import _C
 from .. import init
 from .. import _functional_impl as F
