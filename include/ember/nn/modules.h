@@ -380,3 +380,5 @@ EMBER_LOSS_MODULE(HuberLoss, ember::huber_loss(input, target, reduction));
 
 }  // namespace nn
 }  // namespace ember
+
+#include "ember/nn/layers_extra.h"

@@ -1,0 +1,262 @@
+#pragma once
+
+// More layers, with torch's parameter names, state_dict keys and default
+// initialization: Conv1d, ConvTranspose2d, Bilinear, ModuleDict,
+// MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, LSTM, GRU.
+// Included from ember/nn/modules.h.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "ember/nn/modules.h"
+
+namespace ember {
+namespace nn {
+
+// ---------------------------------------------------------------- Conv1d
+struct Conv1dOptions {
+  Conv1dOptions(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
+  EMBER_ARG(int64_t, in_channels);
+  EMBER_ARG(int64_t, out_channels);
+  EMBER_ARG(int64_t, kernel_size);
+  EMBER_ARG(int64_t, stride) = 1;
+  EMBER_ARG(int64_t, padding) = 0;
+  /// "same" / "valid" override `padding` when set.
+  EMBER_ARG(std::string, padding_mode_str) = "";
+  EMBER_ARG(int64_t, dilation) = 1;
+  EMBER_ARG(int64_t, groups) = 1;
+  EMBER_ARG(bool, bias) = true;
+};
+/// input [N, C_in, L]; weight [C_out, C_in/groups, K].
+class EMBER_API Conv1dImpl : public Module {
+ public:
+  Conv1dImpl(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : Conv1dImpl(Conv1dOptions(in_channels, out_channels, kernel_size)) {}
+  explicit Conv1dImpl(const Conv1dOptions& options);
+  Tensor forward(const Tensor& input);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  Conv1dOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(Conv1d);
+
+// ------------------------------------------------------- ConvTranspose2d
+struct ConvTranspose2dOptions {
+  ConvTranspose2dOptions(int64_t in_channels, int64_t out_channels, std::vector<int64_t> kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(Conv2dOptions::expand2(kernel_size)) {}
+  ConvTranspose2dOptions(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : ConvTranspose2dOptions(in_channels, out_channels, std::vector<int64_t>{kernel_size}) {}
+  EMBER_ARG(int64_t, in_channels);
+  EMBER_ARG(int64_t, out_channels);
+  EMBER_ARG(std::vector<int64_t>, kernel_size);
+  EMBER_ARG(std::vector<int64_t>, stride) = {1, 1};
+  EMBER_ARG(std::vector<int64_t>, padding) = {0, 0};
+  EMBER_ARG(std::vector<int64_t>, output_padding) = {0, 0};
+  EMBER_ARG(int64_t, groups) = 1;
+  EMBER_ARG(bool, bias) = true;
+  EMBER_ARG(std::vector<int64_t>, dilation) = {1, 1};
+};
+/// input [N, C_in, H, W]; weight [C_in, C_out/groups, kH, kW].
+class EMBER_API ConvTranspose2dImpl : public Module {
+ public:
+  ConvTranspose2dImpl(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : ConvTranspose2dImpl(ConvTranspose2dOptions(in_channels, out_channels, kernel_size)) {}
+  explicit ConvTranspose2dImpl(const ConvTranspose2dOptions& options);
+  Tensor forward(const Tensor& input);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  ConvTranspose2dOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(ConvTranspose2d);
+
+// ---------------------------------------------------------------- Bilinear
+struct BilinearOptions {
+  BilinearOptions(int64_t in1_features, int64_t in2_features, int64_t out_features)
+      : in1_features_(in1_features), in2_features_(in2_features), out_features_(out_features) {}
+  EMBER_ARG(int64_t, in1_features);
+  EMBER_ARG(int64_t, in2_features);
+  EMBER_ARG(int64_t, out_features);
+  EMBER_ARG(bool, bias) = true;
+};
+/// y = x1^T A x2 + b; weight [out, in1, in2], inputs [..., in1] and [..., in2].
+class EMBER_API BilinearImpl : public Module {
+ public:
+  BilinearImpl(int64_t in1, int64_t in2, int64_t out) : BilinearImpl(BilinearOptions(in1, in2, out)) {}
+  explicit BilinearImpl(const BilinearOptions& options);
+  Tensor forward(const Tensor& input1, const Tensor& input2);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  BilinearOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(Bilinear);
+
+// ---------------------------------------------------------------- ModuleDict
+/// Holds submodules by string key, in insertion order (no forward).
+class EMBER_API ModuleDictImpl : public Module {
+ public:
+  ModuleDictImpl() : Module("ModuleDict") {}
+  /// Adds or replaces the module under `key` (a replaced key keeps its place).
+  template <typename H>
+  void insert(const std::string& key, H holder) {
+    insert_module(key, std::shared_ptr<Module>(holder));
+  }
+  void insert_module(const std::string& key, std::shared_ptr<Module> module);
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  bool contains(const std::string& key) const;
+  std::vector<std::string> keys() const;
+  std::vector<std::shared_ptr<Module>> values() const;
+  const std::vector<std::pair<std::string, std::shared_ptr<Module>>>& items() const { return items_; }
+  /// The module under `key`, cast to its implementation type.
+  template <typename Impl>
+  std::shared_ptr<Impl> at(const std::string& key) const {
+    auto p = std::dynamic_pointer_cast<Impl>(get(key));
+    EMBER_CHECK_TYPE(p != nullptr, "ModuleDict: module '", key, "' is a ", get(key)->name(),
+                     ", not the requested type");
+    return p;
+  }
+  std::shared_ptr<Module> operator[](const std::string& key) const { return get(key); }
+
+ private:
+  std::shared_ptr<Module> get(const std::string& key) const;
+  std::vector<std::pair<std::string, std::shared_ptr<Module>>> items_;
+};
+EMBER_MODULE(ModuleDict);
+
+// ------------------------------------------------------- MultiheadAttention
+struct MultiheadAttentionOptions {
+  MultiheadAttentionOptions(int64_t embed_dim, int64_t num_heads) : embed_dim_(embed_dim), num_heads_(num_heads) {}
+  EMBER_ARG(int64_t, embed_dim);
+  EMBER_ARG(int64_t, num_heads);
+  EMBER_ARG(double, dropout) = 0.0;
+  EMBER_ARG(bool, bias) = true;
+  EMBER_ARG(bool, batch_first) = false;
+};
+/// Inputs [L, N, E] ([N, L, E] with batch_first, or unbatched [L, E]).
+/// Masks as torch: bool (true = not attended) or float (added);
+/// attn_mask [L, S] or [N*H, L, S], key_padding_mask [N, S].
+class EMBER_API MultiheadAttentionImpl : public Module {
+ public:
+  MultiheadAttentionImpl(int64_t embed_dim, int64_t num_heads)
+      : MultiheadAttentionImpl(MultiheadAttentionOptions(embed_dim, num_heads)) {}
+  explicit MultiheadAttentionImpl(const MultiheadAttentionOptions& options);
+  /// (attention output, weights averaged over heads [N, L, S], or undefined
+  /// when need_weights is false).
+  std::tuple<Tensor, Tensor> forward(const Tensor& query, const Tensor& key, const Tensor& value,
+                                     const Tensor& key_padding_mask = {}, bool need_weights = true,
+                                     const Tensor& attn_mask = {}, bool average_attn_weights = true);
+  void reset_parameters();
+  MultiheadAttentionOptions options;
+  int64_t head_dim;
+  Tensor in_proj_weight, in_proj_bias;
+  Linear out_proj{nullptr};
+};
+EMBER_MODULE(MultiheadAttention);
+
+// ------------------------------------------------------- TransformerEncoderLayer
+struct TransformerEncoderLayerOptions {
+  TransformerEncoderLayerOptions(int64_t d_model, int64_t nhead) : d_model_(d_model), nhead_(nhead) {}
+  EMBER_ARG(int64_t, d_model);
+  EMBER_ARG(int64_t, nhead);
+  EMBER_ARG(int64_t, dim_feedforward) = 2048;
+  EMBER_ARG(double, dropout) = 0.1;
+  /// "relu" or "gelu".
+  EMBER_ARG(std::string, activation) = "relu";
+  EMBER_ARG(double, layer_norm_eps) = 1e-5;
+  EMBER_ARG(bool, batch_first) = false;
+  EMBER_ARG(bool, norm_first) = false;
+};
+class EMBER_API TransformerEncoderLayerImpl : public Module {
+ public:
+  TransformerEncoderLayerImpl(int64_t d_model, int64_t nhead)
+      : TransformerEncoderLayerImpl(TransformerEncoderLayerOptions(d_model, nhead)) {}
+  explicit TransformerEncoderLayerImpl(const TransformerEncoderLayerOptions& options);
+  Tensor forward(const Tensor& src, const Tensor& src_mask = {}, const Tensor& src_key_padding_mask = {});
+  TransformerEncoderLayerOptions options;
+  MultiheadAttention self_attn{nullptr};
+  Linear linear1{nullptr};
+  Dropout dropout{nullptr};
+  Linear linear2{nullptr};
+  LayerNorm norm1{nullptr}, norm2{nullptr};
+  Dropout dropout1{nullptr}, dropout2{nullptr};
+
+ private:
+  Tensor sa_block(const Tensor& x, const Tensor& attn_mask, const Tensor& key_padding_mask);
+  Tensor ff_block(const Tensor& x);
+};
+EMBER_MODULE(TransformerEncoderLayer);
+
+// ------------------------------------------------------- TransformerEncoder
+/// num_layers copies of `encoder_layer` (same initial weights, as torch's
+/// deepcopy) as layers.0, layers.1, ...; then `norm` when given.
+class EMBER_API TransformerEncoderImpl : public Module {
+ public:
+  TransformerEncoderImpl(const TransformerEncoderLayer& encoder_layer, int64_t num_layers,
+                         LayerNorm norm = LayerNorm(nullptr));
+  Tensor forward(const Tensor& src, const Tensor& mask = {}, const Tensor& src_key_padding_mask = {});
+  int64_t num_layers;
+  ModuleList layers{nullptr};
+  LayerNorm norm{nullptr};
+};
+EMBER_MODULE(TransformerEncoder);
+
+// ---------------------------------------------------------------- LSTM, GRU
+struct RNNOptions {
+  RNNOptions(int64_t input_size, int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
+  EMBER_ARG(int64_t, input_size);
+  EMBER_ARG(int64_t, hidden_size);
+  EMBER_ARG(int64_t, num_layers) = 1;
+  EMBER_ARG(bool, bias) = true;
+  EMBER_ARG(bool, batch_first) = false;
+  /// Dropout on the outputs of every layer but the last, in training.
+  EMBER_ARG(double, dropout) = 0.0;
+};
+using LSTMOptions = RNNOptions;
+using GRUOptions = RNNOptions;
+
+/// Shared parameters of LSTM / GRU: weight_ih_l{k} [G*H, in], weight_hh_l{k}
+/// [G*H, H], bias_ih_l{k}, bias_hh_l{k} [G*H], all U(-1/sqrt(H), 1/sqrt(H)).
+class EMBER_API RNNBaseImpl : public Module {
+ public:
+  RNNBaseImpl(const RNNOptions& options, int64_t gates, const char* name);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  RNNOptions options;
+  /// Per layer: {w_ih, w_hh, b_ih, b_hh} (biases undefined without bias).
+  std::vector<std::vector<Tensor>> all_weights;
+
+ protected:
+  /// input [L, N, H_in] or unbatched [L, H_in]; the time-major batched form.
+  std::pair<Tensor, bool> prepare(const Tensor& input) const;
+  Tensor finish(const Tensor& output, bool batched) const;
+};
+
+/// Gates i, f, g, o. forward -> (output, (h_n, c_n)); states [num_layers, N, H].
+class EMBER_API LSTMImpl : public RNNBaseImpl {
+ public:
+  LSTMImpl(int64_t input_size, int64_t hidden_size) : LSTMImpl(LSTMOptions(input_size, hidden_size)) {}
+  explicit LSTMImpl(const LSTMOptions& options) : RNNBaseImpl(options, 4, "LSTM") {}
+  std::tuple<Tensor, std::tuple<Tensor, Tensor>> forward(
+      const Tensor& input, const std::optional<std::tuple<Tensor, Tensor>>& hx = std::nullopt);
+};
+EMBER_MODULE(LSTM);
+
+/// Gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn)). forward -> (output, h_n).
+class EMBER_API GRUImpl : public RNNBaseImpl {
+ public:
+  GRUImpl(int64_t input_size, int64_t hidden_size) : GRUImpl(GRUOptions(input_size, hidden_size)) {}
+  explicit GRUImpl(const GRUOptions& options) : RNNBaseImpl(options, 3, "GRU") {}
+  std::tuple<Tensor, Tensor> forward(const Tensor& input, const Tensor& hx = {});
+};
+EMBER_MODULE(GRU);
+
+}  // namespace nn
+}  // namespace ember
