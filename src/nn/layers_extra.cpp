@@ -1,0 +1,464 @@
+// More layers (see ember/nn/layers_extra.h): torch's parameter names and
+// default initialization, forward through ember ops.
+#include <cmath>
+#include <limits>
+#include <sstream>
+
+#include "ember/nn/layers_extra.h"
+
+namespace ember {
+namespace nn {
+
+namespace {
+// torch's _ConvNd / Linear init: kaiming_uniform_(a=sqrt(5)) for the weight,
+// U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias.
+void reset_affine(Tensor& weight, Tensor& bias) {
+  init::kaiming_uniform_(weight, std::sqrt(5.0));
+  if (bias.defined()) {
+    int64_t fan_in = init::calculate_fan_in_and_fan_out(weight).first;
+    double bound = fan_in > 0 ? 1.0 / std::sqrt(double(fan_in)) : 0.0;
+    init::uniform_(bias, -bound, bound);
+  }
+}
+std::string join(const std::vector<int64_t>& v) {
+  std::ostringstream ss;
+  ss << "(";
+  for (size_t i = 0; i < v.size(); ++i) ss << (i ? ", " : "") << v[i];
+  ss << (v.size() == 1 ? ",)" : ")");
+  return ss.str();
+}
+// A bool mask (true = masked out) or a float mask -> an additive float mask.
+Tensor to_additive(const Tensor& mask, ScalarType dtype) {
+  if (!mask.defined()) return mask;
+  if (mask.dtype() == kBool)
+    return zeros(mask.sizes(), TensorOptions(dtype).device(mask.device()))
+        .masked_fill(mask, -std::numeric_limits<double>::infinity());
+  return mask.to(dtype);
+}
+}  // namespace
+
+// ---------------------------------------------------------------- Conv1d
+Conv1dImpl::Conv1dImpl(const Conv1dOptions& o) : Module("Conv1d"), options(o) {
+  EMBER_CHECK_VALUE(o.groups() > 0 && o.in_channels() % o.groups() == 0 && o.out_channels() % o.groups() == 0,
+                    "Conv1d: in_channels (", o.in_channels(), ") and out_channels (", o.out_channels(),
+                    ") must be divisible by groups (", o.groups(), ")");
+  weight = register_parameter("weight", empty({o.out_channels(), o.in_channels() / o.groups(), o.kernel_size()}));
+  if (o.bias()) bias = register_parameter("bias", empty({o.out_channels()}));
+  reset_parameters();
+}
+void Conv1dImpl::reset_parameters() { reset_affine(weight, bias); }
+Tensor Conv1dImpl::forward(const Tensor& input) {
+  if (!options.padding_mode_str().empty())
+    return ember::conv1d(input, weight, bias, options.stride(), options.padding_mode_str(), options.dilation(),
+                         options.groups());
+  return ember::conv1d(input, weight, bias, options.stride(), options.padding(), options.dilation(),
+                       options.groups());
+}
+std::string Conv1dImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=(" << options.kernel_size()
+     << ",), stride=(" << options.stride() << ",)";
+  return ss.str();
+}
+
+// ------------------------------------------------------- ConvTranspose2d
+ConvTranspose2dImpl::ConvTranspose2dImpl(const ConvTranspose2dOptions& o) : Module("ConvTranspose2d"), options(o) {
+  EMBER_CHECK_VALUE(o.groups() > 0 && o.in_channels() % o.groups() == 0 && o.out_channels() % o.groups() == 0,
+                    "ConvTranspose2d: in_channels (", o.in_channels(), ") and out_channels (", o.out_channels(),
+                    ") must be divisible by groups (", o.groups(), ")");
+  options.stride(Conv2dOptions::expand2(o.stride()));
+  options.padding(Conv2dOptions::expand2(o.padding()));
+  options.output_padding(Conv2dOptions::expand2(o.output_padding()));
+  options.dilation(Conv2dOptions::expand2(o.dilation()));
+  const auto& k = o.kernel_size();
+  weight = register_parameter("weight", empty({o.in_channels(), o.out_channels() / o.groups(), k[0], k[1]}));
+  if (o.bias()) bias = register_parameter("bias", empty({o.out_channels()}));
+  reset_parameters();
+}
+// torch computes fan_in from the weight's dim 1 here too (C_out/groups * k).
+void ConvTranspose2dImpl::reset_parameters() { reset_affine(weight, bias); }
+Tensor ConvTranspose2dImpl::forward(const Tensor& input) {
+  return ember::conv_transpose2d(input, weight, bias, options.stride(), options.padding(), options.output_padding(),
+                                 options.groups(), options.dilation());
+}
+std::string ConvTranspose2dImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << join(options.kernel_size())
+     << ", stride=" << join(options.stride());
+  return ss.str();
+}
+
+// ---------------------------------------------------------------- Bilinear
+BilinearImpl::BilinearImpl(const BilinearOptions& o) : Module("Bilinear"), options(o) {
+  weight = register_parameter("weight", empty({o.out_features(), o.in1_features(), o.in2_features()}));
+  if (o.bias()) bias = register_parameter("bias", empty({o.out_features()}));
+  reset_parameters();
+}
+void BilinearImpl::reset_parameters() {
+  double bound = options.in1_features() > 0 ? 1.0 / std::sqrt(double(options.in1_features())) : 0.0;
+  init::uniform_(weight, -bound, bound);
+  if (bias.defined()) init::uniform_(bias, -bound, bound);
+}
+Tensor BilinearImpl::forward(const Tensor& input1, const Tensor& input2) {
+  EMBER_CHECK(input1.dim() >= 1 && input1.size(-1) == options.in1_features(), "Bilinear: input1 has shape ",
+              input1.sizes(), " but in1_features is ", options.in1_features());
+  EMBER_CHECK(input2.dim() >= 1 && input2.size(-1) == options.in2_features(), "Bilinear: input2 has shape ",
+              input2.sizes(), " but in2_features is ", options.in2_features());
+  EMBER_CHECK(input1.dim() == input2.dim(), "Bilinear: input1 and input2 must have the same number of dims, got ",
+              input1.sizes(), " and ", input2.sizes());
+  std::vector<int64_t> lead(input1.sizes().begin(), input1.sizes().end() - 1);
+  Tensor x1 = input1.reshape({-1, options.in1_features()});
+  Tensor x2 = input2.reshape({-1, options.in2_features()});
+  // [1, B, in1] @ [O, in1, in2] -> [O, B, in2]; * x2, sum -> [O, B]
+  Tensor y = (matmul(x1.unsqueeze(0), weight) * x2.unsqueeze(0)).sum({-1}).t();
+  if (bias.defined()) y = y + bias;
+  std::vector<int64_t> out_shape = lead;
+  out_shape.push_back(options.out_features());
+  return y.reshape(out_shape);
+}
+std::string BilinearImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << "in1_features=" << options.in1_features() << ", in2_features=" << options.in2_features()
+     << ", out_features=" << options.out_features() << ", bias=" << (options.bias() ? "True" : "False");
+  return ss.str();
+}
+
+// ---------------------------------------------------------------- ModuleDict
+void ModuleDictImpl::insert_module(const std::string& key, std::shared_ptr<Module> module) {
+  EMBER_CHECK_VALUE(module != nullptr, "ModuleDict: cannot insert an empty module under '", key, "'");
+  add_child(key, module);
+  for (auto& item : items_)
+    if (item.first == key) {
+      item.second = module;
+      return;
+    }
+  items_.emplace_back(key, module);
+}
+bool ModuleDictImpl::contains(const std::string& key) const {
+  for (auto& item : items_)
+    if (item.first == key) return true;
+  return false;
+}
+std::vector<std::string> ModuleDictImpl::keys() const {
+  std::vector<std::string> out;
+  for (auto& item : items_) out.push_back(item.first);
+  return out;
+}
+std::vector<std::shared_ptr<Module>> ModuleDictImpl::values() const {
+  std::vector<std::shared_ptr<Module>> out;
+  for (auto& item : items_) out.push_back(item.second);
+  return out;
+}
+std::shared_ptr<Module> ModuleDictImpl::get(const std::string& key) const {
+  for (auto& item : items_)
+    if (item.first == key) return item.second;
+  throw IndexError(detail::str("ModuleDict: no module under key '", key, "'"));
+}
+
+// ------------------------------------------------------- MultiheadAttention
+MultiheadAttentionImpl::MultiheadAttentionImpl(const MultiheadAttentionOptions& o)
+    : Module("MultiheadAttention"), options(o) {
+  EMBER_CHECK_VALUE(o.num_heads() > 0 && o.embed_dim() % o.num_heads() == 0, "embed_dim (", o.embed_dim(),
+                    ") must be divisible by num_heads (", o.num_heads(), ")");
+  head_dim = o.embed_dim() / o.num_heads();
+  int64_t E = o.embed_dim();
+  in_proj_weight = register_parameter("in_proj_weight", empty({3 * E, E}));
+  if (o.bias()) in_proj_bias = register_parameter("in_proj_bias", empty({3 * E}));
+  out_proj = register_module("out_proj", Linear(LinearOptions(E, E).bias(o.bias())));
+  reset_parameters();
+}
+void MultiheadAttentionImpl::reset_parameters() {
+  init::xavier_uniform_(in_proj_weight);
+  if (in_proj_bias.defined()) {
+    init::constant_(in_proj_bias, 0.0);
+    init::constant_(out_proj->bias, 0.0);
+  }
+}
+std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(const Tensor& query_in, const Tensor& key_in,
+                                                           const Tensor& value_in, const Tensor& key_padding_mask_in,
+                                                           bool need_weights, const Tensor& attn_mask,
+                                                           bool average_attn_weights) {
+  EMBER_CHECK_VALUE(query_in.dim() == 3 || query_in.dim() == 2,
+                    "MultiheadAttention: query should be unbatched 2D or batched 3D, got ", query_in.dim(), "D");
+  EMBER_CHECK_VALUE(key_in.dim() == query_in.dim() && value_in.dim() == query_in.dim(),
+                    "MultiheadAttention: query, key and value must have the same number of dims");
+  bool batched = query_in.dim() == 3;
+  Tensor query = query_in, key = key_in, value = value_in, key_padding_mask = key_padding_mask_in;
+  if (!batched) {
+    query = query.unsqueeze(1);
+    key = key.unsqueeze(1);
+    value = value.unsqueeze(1);
+    if (key_padding_mask.defined()) key_padding_mask = key_padding_mask.unsqueeze(0);
+  } else if (options.batch_first()) {
+    query = query.transpose(0, 1);
+    key = key.transpose(0, 1);
+    value = value.transpose(0, 1);
+  }
+  // [L, N, E] from here on
+  const int64_t L = query.size(0), N = query.size(1), E = query.size(2), S = key.size(0);
+  const int64_t H = options.num_heads(), D = head_dim;
+  EMBER_CHECK_VALUE(E == options.embed_dim(), "MultiheadAttention: was expecting embedding dimension of ",
+                    options.embed_dim(), ", but got ", E);
+  EMBER_CHECK_VALUE(key.size(1) == N && value.size(1) == N && value.size(0) == S && key.size(2) == E &&
+                        value.size(2) == E,
+                    "MultiheadAttention: key and value shapes ", key_in.sizes(), " and ", value_in.sizes(),
+                    " do not match query ", query_in.sizes());
+  Tensor q, k, v;
+  if (query_in.is_same(key_in) && key_in.is_same(value_in)) {
+    auto qkv = ember::linear(query, in_proj_weight, in_proj_bias).chunk(3, -1);
+    q = qkv[0], k = qkv[1], v = qkv[2];
+  } else {
+    auto w = in_proj_weight.chunk(3, 0);
+    tensor_list b(3);
+    if (in_proj_bias.defined()) b = in_proj_bias.chunk(3, 0);
+    q = ember::linear(query, w[0], b[0]);
+    k = ember::linear(key, w[1], b[1]);
+    v = ember::linear(value, w[2], b[2]);
+  }
+  // [L, N, E] -> [N, H, L, D]
+  q = q.reshape({L, N, H, D}).permute({1, 2, 0, 3});
+  k = k.reshape({S, N, H, D}).permute({1, 2, 0, 3});
+  v = v.reshape({S, N, H, D}).permute({1, 2, 0, 3});
+  Tensor mask = to_additive(attn_mask, q.dtype());
+  if (mask.defined()) {
+    if (mask.dim() == 3) {
+      EMBER_CHECK_VALUE(mask.size(0) == N * H && mask.size(1) == L && mask.size(2) == S,
+                        "MultiheadAttention: the shape of the 3D attn_mask is ", mask.sizes(), ", but should be (",
+                        N * H, ", ", L, ", ", S, ")");
+      mask = mask.reshape({N, H, L, S});
+    } else {
+      EMBER_CHECK_VALUE(mask.dim() == 2 && mask.size(0) == L && mask.size(1) == S,
+                        "MultiheadAttention: the shape of the 2D attn_mask is ", mask.sizes(), ", but should be (",
+                        L, ", ", S, ")");
+    }
+  }
+  if (key_padding_mask.defined()) {
+    EMBER_CHECK_VALUE(key_padding_mask.numel() == N * S, "MultiheadAttention: key_padding_mask has shape ",
+                      key_padding_mask.sizes(), ", expected (", N, ", ", S, ")");
+    Tensor kpm = to_additive(key_padding_mask, q.dtype()).reshape({N, 1, 1, S});
+    mask = mask.defined() ? mask + kpm : kpm;
+  }
+  double dropout_p = is_training() ? options.dropout() : 0.0;
+  Tensor out, weights;
+  if (!need_weights) {
+    out = ember::scaled_dot_product_attention(q, k, v, mask, dropout_p);
+  } else {
+    Tensor scores = matmul(q, k.transpose(-2, -1)) * (1.0 / std::sqrt(double(D)));
+    if (mask.defined()) scores = scores + mask;
+    Tensor attn = ember::softmax(scores, -1);
+    if (dropout_p > 0) attn = ember::dropout(attn, dropout_p, true);
+    out = matmul(attn, v);
+    weights = average_attn_weights ? attn.mean({1}) : attn;
+    if (!batched) weights = weights.squeeze(0);
+  }
+  out = out.permute({2, 0, 1, 3}).reshape({L, N, E});
+  out = out_proj(out);
+  if (!batched)
+    out = out.squeeze(1);
+  else if (options.batch_first())
+    out = out.transpose(0, 1);
+  return std::make_tuple(out, weights);
+}
+
+// ------------------------------------------------------- TransformerEncoderLayer
+TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerEncoderLayerOptions& o)
+    : Module("TransformerEncoderLayer"), options(o) {
+  EMBER_CHECK(o.activation() == "relu" || o.activation() == "gelu", "activation should be relu/gelu, not ",
+              o.activation());
+  self_attn = register_module(
+      "self_attn",
+      MultiheadAttention(MultiheadAttentionOptions(o.d_model(), o.nhead()).dropout(o.dropout()).batch_first(
+          o.batch_first())));
+  linear1 = register_module("linear1", Linear(o.d_model(), o.dim_feedforward()));
+  dropout = register_module("dropout", Dropout(o.dropout()));
+  linear2 = register_module("linear2", Linear(o.dim_feedforward(), o.d_model()));
+  norm1 = register_module("norm1", LayerNorm(LayerNormOptions({o.d_model()}).eps(o.layer_norm_eps())));
+  norm2 = register_module("norm2", LayerNorm(LayerNormOptions({o.d_model()}).eps(o.layer_norm_eps())));
+  dropout1 = register_module("dropout1", Dropout(o.dropout()));
+  dropout2 = register_module("dropout2", Dropout(o.dropout()));
+}
+Tensor TransformerEncoderLayerImpl::sa_block(const Tensor& x, const Tensor& attn_mask,
+                                             const Tensor& key_padding_mask) {
+  Tensor y = std::get<0>(self_attn->forward(x, x, x, key_padding_mask, false, attn_mask));
+  return dropout1(y);
+}
+Tensor TransformerEncoderLayerImpl::ff_block(const Tensor& x) {
+  Tensor h = linear1(x);
+  h = options.activation() == "gelu" ? ember::gelu(h) : ember::relu(h);
+  return dropout2(linear2(dropout(h)));
+}
+Tensor TransformerEncoderLayerImpl::forward(const Tensor& src, const Tensor& src_mask,
+                                            const Tensor& src_key_padding_mask) {
+  Tensor x = src;
+  if (options.norm_first()) {
+    x = x + sa_block(norm1(x), src_mask, src_key_padding_mask);
+    x = x + ff_block(norm2(x));
+  } else {
+    x = norm1(x + sa_block(x, src_mask, src_key_padding_mask));
+    x = norm2(x + ff_block(x));
+  }
+  return x;
+}
+
+// ------------------------------------------------------- TransformerEncoder
+TransformerEncoderImpl::TransformerEncoderImpl(const TransformerEncoderLayer& encoder_layer, int64_t n,
+                                               LayerNorm norm_)
+    : Module("TransformerEncoder"), num_layers(n) {
+  EMBER_CHECK_VALUE(!encoder_layer.is_empty(), "TransformerEncoder: encoder_layer is empty");
+  EMBER_CHECK_VALUE(n >= 0, "TransformerEncoder: num_layers must be non-negative, got ", n);
+  layers = register_module("layers", ModuleList());
+  // Copies of the layer (as torch's deepcopy): same options, weights and mode.
+  auto state = encoder_layer->state_dict();
+  for (int64_t i = 0; i < n; ++i) {
+    TransformerEncoderLayer layer(encoder_layer->options);
+    {
+      NoGradGuard ng;
+      layer->load_state_dict(state);
+    }
+    layer->train(encoder_layer->is_training());
+    layers->push_back(layer);
+  }
+  if (!norm_.is_empty()) norm = register_module("norm", norm_);
+}
+Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& mask, const Tensor& src_key_padding_mask) {
+  Tensor out = src;
+  for (size_t i = 0; i < layers->size(); ++i)
+    out = TransformerEncoderLayer(layers->at<TransformerEncoderLayerImpl>(i))(out, mask, src_key_padding_mask);
+  if (!norm.is_empty()) out = norm(out);
+  return out;
+}
+
+// ---------------------------------------------------------------- RNNs
+RNNBaseImpl::RNNBaseImpl(const RNNOptions& o, int64_t gates, const char* name) : Module(name), options(o) {
+  EMBER_CHECK_VALUE(o.hidden_size() > 0, name, ": hidden_size must be greater than zero");
+  EMBER_CHECK_VALUE(o.num_layers() > 0, name, ": num_layers must be greater than zero");
+  EMBER_CHECK_VALUE(o.dropout() >= 0 && o.dropout() <= 1, name,
+                    ": dropout should be a number in range [0, 1], got ", o.dropout());
+  const int64_t G = gates * o.hidden_size();
+  for (int64_t l = 0; l < o.num_layers(); ++l) {
+    int64_t in = l == 0 ? o.input_size() : o.hidden_size();
+    std::string s = std::to_string(l);
+    std::vector<Tensor> w(4);
+    w[0] = register_parameter("weight_ih_l" + s, empty({G, in}));
+    w[1] = register_parameter("weight_hh_l" + s, empty({G, o.hidden_size()}));
+    if (o.bias()) {
+      w[2] = register_parameter("bias_ih_l" + s, empty({G}));
+      w[3] = register_parameter("bias_hh_l" + s, empty({G}));
+    }
+    all_weights.push_back(w);
+  }
+  reset_parameters();
+}
+void RNNBaseImpl::reset_parameters() {
+  double stdv = 1.0 / std::sqrt(double(options.hidden_size()));
+  for (auto& layer : all_weights)
+    for (auto& w : layer)
+      if (w.defined()) init::uniform_(w, -stdv, stdv);
+}
+std::string RNNBaseImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << options.input_size() << ", " << options.hidden_size();
+  if (options.num_layers() != 1) ss << ", num_layers=" << options.num_layers();
+  if (!options.bias()) ss << ", bias=False";
+  if (options.batch_first()) ss << ", batch_first=True";
+  if (options.dropout() != 0) ss << ", dropout=" << options.dropout();
+  return ss.str();
+}
+std::pair<Tensor, bool> RNNBaseImpl::prepare(const Tensor& input) const {
+  EMBER_CHECK_VALUE(input.dim() == 2 || input.dim() == 3, name_, ": Expected input to be 2D or 3D, got ",
+                    input.dim(), "D instead");
+  EMBER_CHECK(input.size(-1) == options.input_size(), name_, ": input.size(-1) must be equal to input_size. "
+              "Expected ", options.input_size(), ", got ", input.size(-1));
+  if (input.dim() == 2) return {input.unsqueeze(1), false};
+  return {options.batch_first() ? input.transpose(0, 1) : input, true};
+}
+Tensor RNNBaseImpl::finish(const Tensor& output, bool batched) const {
+  if (!batched) return output.squeeze(1);
+  return options.batch_first() ? output.transpose(0, 1) : output;
+}
+
+namespace {
+void check_state(const Tensor& h, int64_t layers, int64_t n, int64_t hidden, const char* what) {
+  EMBER_CHECK(h.dim() == 3 && h.size(0) == layers && h.size(1) == n && h.size(2) == hidden, "Expected ", what,
+              " size (", layers, ", ", n, ", ", hidden, "), got ", h.sizes());
+}
+}  // namespace
+
+std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(
+    const Tensor& input_in, const std::optional<std::tuple<Tensor, Tensor>>& hx) {
+  auto [input, batched] = prepare(input_in);
+  const int64_t T = input.size(0), N = input.size(1), Hs = options.hidden_size(), NL = options.num_layers();
+  Tensor h0, c0;
+  if (!hx) {
+    h0 = c0 = zeros({NL, N, Hs}, input.options());
+  } else {
+    h0 = std::get<0>(*hx);
+    c0 = std::get<1>(*hx);
+    if (!batched) h0 = h0.unsqueeze(1), c0 = c0.unsqueeze(1);
+    check_state(h0, NL, N, Hs, "hidden[0]");
+    check_state(c0, NL, N, Hs, "hidden[1]");
+  }
+  Tensor layer_input = input;
+  tensor_list hs, cs;
+  for (int64_t l = 0; l < NL; ++l) {
+    const auto& w = all_weights[l];
+    Tensor xw = ember::linear(layer_input, w[0], w[2]);  // [T, N, 4H], all steps at once
+    Tensor h = h0.select(0, l), c = c0.select(0, l);
+    tensor_list outs;
+    for (int64_t t = 0; t < T; ++t) {
+      Tensor gates = xw.select(0, t) + ember::linear(h, w[1], w[3]);
+      auto g = gates.chunk(4, -1);
+      Tensor i = ember::sigmoid(g[0]), f = ember::sigmoid(g[1]), gg = ember::tanh(g[2]), o = ember::sigmoid(g[3]);
+      c = f * c + i * gg;
+      h = o * ember::tanh(c);
+      outs.push_back(h);
+    }
+    hs.push_back(h);
+    cs.push_back(c);
+    layer_input = T > 0 ? stack(outs, 0) : zeros({0, N, Hs}, input.options());
+    if (options.dropout() > 0 && is_training() && l < NL - 1)
+      layer_input = ember::dropout(layer_input, options.dropout(), true);
+  }
+  Tensor h_n = stack(hs, 0), c_n = stack(cs, 0);
+  if (!batched) h_n = h_n.squeeze(1), c_n = c_n.squeeze(1);
+  return std::make_tuple(finish(layer_input, batched), std::make_tuple(h_n, c_n));
+}
+
+std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input_in, const Tensor& hx) {
+  auto [input, batched] = prepare(input_in);
+  const int64_t T = input.size(0), N = input.size(1), Hs = options.hidden_size(), NL = options.num_layers();
+  Tensor h0;
+  if (!hx.defined()) {
+    h0 = zeros({NL, N, Hs}, input.options());
+  } else {
+    h0 = batched ? hx : hx.unsqueeze(1);
+    check_state(h0, NL, N, Hs, "hidden");
+  }
+  Tensor layer_input = input;
+  tensor_list hs;
+  for (int64_t l = 0; l < NL; ++l) {
+    const auto& w = all_weights[l];
+    Tensor xw = ember::linear(layer_input, w[0], w[2]);  // [T, N, 3H]
+    Tensor h = h0.select(0, l);
+    tensor_list outs;
+    for (int64_t t = 0; t < T; ++t) {
+      auto x = xw.select(0, t).chunk(3, -1);
+      auto hw = ember::linear(h, w[1], w[3]).chunk(3, -1);
+      Tensor r = ember::sigmoid(x[0] + hw[0]);
+      Tensor z = ember::sigmoid(x[1] + hw[1]);
+      Tensor n = ember::tanh(x[2] + r * hw[2]);
+      h = (1 - z) * n + z * h;
+      outs.push_back(h);
+    }
+    hs.push_back(h);
+    layer_input = T > 0 ? stack(outs, 0) : zeros({0, N, Hs}, input.options());
+    if (options.dropout() > 0 && is_training() && l < NL - 1)
+      layer_input = ember::dropout(layer_input, options.dropout(), true);
+  }
+  Tensor h_n = stack(hs, 0);
+  if (!batched) h_n = h_n.squeeze(1);
+  return std::make_tuple(finish(layer_input, batched), h_n);
+}
+
+}  // namespace nn
+}  // namespace ember
