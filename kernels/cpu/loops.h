@@ -4,6 +4,8 @@
 // once; each op brings only its functor (kernels/common/).
 
 #include <algorithm>
+#include <array>
+#include <tuple>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -115,31 +117,68 @@ void run_range(const ElementwiseArgs& a, int64_t begin, int64_t end, const F& f)
   }
 }
 
-// A 2-D op where some operand runs along the rows (a transposed input):
-// visit 32x32 tiles so both the row-major and the column-major operands
-// stay in L1 while a tile is processed.
-template <typename Out, typename... Ins, typename F>
-void run_tiled_2d(const ElementwiseArgs& a, const F& f) {
+// Copies a [rows, cols] tile of a strided input into a row-major buffer
+// with row pitch kTilePitch, reading memory along its fast direction.
+constexpr int64_t kTile = 32;
+template <typename T>
+inline void gather_tile(T* buf, const char* base, int64_t s0, int64_t s1, int64_t rows, int64_t cols) {
+  for (int64_t c = 0; c < cols; ++c) {
+    const char* p = base + c * s1;
+    for (int64_t r = 0; r < rows; ++r) {
+      T v;
+      std::memcpy(&v, p + r * s0, sizeof(T));
+      buf[r * kTile + c] = v;
+    }
+  }
+}
+
+// A 2-D op where some input runs along the rows (a transposed input):
+// visit 32x32 tiles; a transposed input's tile is first transposed into a
+// small buffer (read in its memory order), so every row of the tile then
+// runs the contiguous, vectorized inner loop.
+template <typename Out, typename... Ins, typename F, size_t... I>
+void run_tiled_2d_impl(const ElementwiseArgs& a, const F& f, std::index_sequence<I...>) {
   constexpr int N = int(sizeof...(Ins)) + 1;
-  constexpr int64_t kTile = 32;
   const int64_t rows = a.shape[0], cols = a.shape[1];
+  bool transposed[N] = {false};
+  for (int k = 1; k < N; ++k) {
+    int64_t s0 = a.strides[k][0] < 0 ? -a.strides[k][0] : a.strides[k][0];
+    int64_t s1 = a.strides[k][1] < 0 ? -a.strides[k][1] : a.strides[k][1];
+    transposed[k] = s1 > s0 && s0 != 0;
+  }
   int64_t row_tiles = (rows + kTile - 1) / kTile;
   int64_t grain = std::max<int64_t>(1, kGrainSize / (kTile * std::max<int64_t>(cols, 1)));
   parallel_for(0, row_tiles, grain, [&](int64_t tb, int64_t te) {
-    int64_t inner_strides[N];
-    for (int k = 0; k < N; ++k) inner_strides[k] = a.strides[k][1];
+    std::tuple<std::array<Ins, kTile * kTile>...> bufs;
     for (int64_t tr = tb; tr < te; ++tr) {
       int64_t r0 = tr * kTile, r1 = std::min(rows, r0 + kTile);
       for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
         int64_t n = std::min(kTile, cols - c0);
+        (void)std::initializer_list<int>{
+            (transposed[I + 1] ? (gather_tile(std::get<I>(bufs).data(),
+                                              a.data[I + 1] + r0 * a.strides[I + 1][0] + c0 * a.strides[I + 1][1],
+                                              a.strides[I + 1][0], a.strides[I + 1][1], r1 - r0, n),
+                                  0)
+                               : 0)...};
+        int64_t inner_strides[N];
+        inner_strides[0] = a.strides[0][1];
+        ((inner_strides[I + 1] = transposed[I + 1] ? int64_t(sizeof(Ins)) : a.strides[I + 1][1]), ...);
         for (int64_t r = r0; r < r1; ++r) {
           char* ptrs[N];
-          for (int k = 0; k < N; ++k) ptrs[k] = a.data[k] + r * a.strides[k][0] + c0 * a.strides[k][1];
+          ptrs[0] = a.data[0] + r * a.strides[0][0] + c0 * a.strides[0][1];
+          ((ptrs[I + 1] = transposed[I + 1]
+                              ? reinterpret_cast<char*>(std::get<I>(bufs).data() + (r - r0) * kTile)
+                              : a.data[I + 1] + r * a.strides[I + 1][0] + c0 * a.strides[I + 1][1]),
+           ...);
           inner_loop<Out, Ins...>(ptrs, inner_strides, n, f, std::index_sequence_for<Ins...>{});
         }
       }
     }
   });
+}
+template <typename Out, typename... Ins, typename F>
+void run_tiled_2d(const ElementwiseArgs& a, const F& f) {
+  run_tiled_2d_impl<Out, Ins...>(a, f, std::index_sequence_for<Ins...>{});
 }
 
 /// Runs f over every element: out = f(in...), converting from storage types
@@ -159,7 +198,7 @@ void elementwise(const ElementwiseArgs& a, const F& f) {
   }
   if (a.ndim == 2 && a.shape[0] >= 32 && a.shape[1] >= 32) {
     bool transposed = false;
-    for (int k = 0; k < a.ntensors; ++k) {
+    for (int k = 1; k < a.ntensors; ++k) {
       int64_t s0 = a.strides[k][0] < 0 ? -a.strides[k][0] : a.strides[k][0];
       int64_t s1 = a.strides[k][1] < 0 ? -a.strides[k][1] : a.strides[k][1];
       if (s1 > s0 && s0 != 0) transposed = true;

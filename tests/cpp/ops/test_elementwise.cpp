@@ -151,3 +151,16 @@ TEST(ElementwiseOps, LargeParallelAndTransposed) {
   auto e = exp(a / 1e5);
   EXPECT_NEAR(e.view({-1})[199999].item<double>(), std::exp(1.99999), 1e-12);
 }
+
+TEST(ElementwiseOps, TiledTransposedInputsMatchContiguous) {
+  // 70 x 45: partial 32x32 tiles on both dims; several dtypes and arities
+  auto a = arange(70 * 45, kFloat64).view({45, 70}).t();  // [70, 45], transposed
+  auto b = (arange(70 * 45, kFloat64) * 0.5).view({70, 45});
+  EXPECT_CLOSE(a + b, a.contiguous() + b);
+  auto ai = a.to(kInt32), bi = b.to(kInt32);
+  EXPECT_CLOSE(ai * bi, ai.contiguous() * bi);
+  auto c = (a > 1000.0);
+  EXPECT_CLOSE(where(c, a, b), where(c.contiguous(), a.contiguous(), b));
+  EXPECT_CLOSE(lerp(b, a, 0.25), lerp(b, a.contiguous(), 0.25));
+  EXPECT_CLOSE(a.to(kFloat16).to(kFloat64), a.contiguous().to(kFloat16).to(kFloat64));
+}
