@@ -17,7 +17,7 @@ import ember.nn.functional as F
 from ember._C._io import read_idx
 from ember.utils.data import DataLoader, TensorDataset, random_split
 
-from example_utils import Progress, add_common_args, load_digits, loss_curve_path, save_loss_curve
+from example_utils import Progress, add_common_args, evaluate, load_digits, loss_curve_path, save_loss_curve
 
 
 class LeNet(nn.Module):
@@ -35,17 +35,6 @@ class LeNet(nn.Module):
         h = F.max_pool2d(F.relu(self.conv1(x)), 2)
         h = F.max_pool2d(F.relu(self.conv2(h)), 2)
         return self.fc2(self.drop(F.relu(self.fc1(h.flatten(1)))))
-
-
-def evaluate(model, loader):
-    model.eval()
-    correct = total = 0
-    with ember.no_grad():
-        for x, y in loader:
-            correct += int((model(x).argmax(1) == y).sum().item())
-            total += y.size(0)
-    model.train()
-    return correct / max(total, 1)
 
 
 def main():

@@ -102,3 +102,17 @@ def load_digits():
     except ImportError:
         x, y = ember._C._io.read_digits_csv()
     return x / 16.0, y
+
+
+def evaluate(model, loader):
+    """Classification accuracy of `model` over `loader` (eval mode, no grad)."""
+    import ember
+
+    model.eval()
+    correct = total = 0
+    with ember.no_grad():
+        for x, y in loader:
+            correct += int((model(x).argmax(1) == y).sum().item())
+            total += y.size(0)
+    model.train()
+    return correct / max(total, 1)

@@ -15,7 +15,7 @@ import ember.nn as nn
 import ember.nn.functional as F
 from ember.utils.data import DataLoader, TensorDataset, random_split
 
-from example_utils import Progress, add_common_args, load_digits, loss_curve_path, save_loss_curve
+from example_utils import Progress, add_common_args, evaluate, load_digits, loss_curve_path, save_loss_curve
 
 
 class MLP(nn.Module):
@@ -29,17 +29,6 @@ class MLP(nn.Module):
 
     def forward(self, x):
         return self.net(x)
-
-
-def evaluate(model, loader):
-    model.eval()
-    correct = total = 0
-    with ember.no_grad():
-        for x, y in loader:
-            correct += int((model(x).argmax(1) == y).sum().item())
-            total += y.size(0)
-    model.train()
-    return correct / max(total, 1)
 
 
 def main():

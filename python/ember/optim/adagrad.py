@@ -26,11 +26,7 @@ class Adagrad(Optimizer):
                 st["sum"] = _C.full_like(p, group["initial_accumulator_value"])
 
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            from .. import enable_grad
-            with enable_grad():
-                loss = closure()
+        loss = self._call_closure(closure)
         for group in self.param_groups:
             params, grads = _grads(group, self.state)
             if not params:

@@ -2,11 +2,6 @@ from .. import _C
 from .optimizer import Optimizer, _grads
 
 
-def _enable_grad():
-    from .. import enable_grad
-    return enable_grad()
-
-
 class Adam(Optimizer):
     """Adam (amsgrad, maximize); weight_decay is L2 added to the gradient."""
 
@@ -30,10 +25,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with _enable_grad():
-                loss = closure()
+        loss = self._call_closure(closure)
         for group in self.param_groups:
             params, grads = _grads(group, self.state)
             if not params:

@@ -81,6 +81,17 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
 
+
+    @staticmethod
+    def _call_closure(closure):
+        """Re-evaluates the model with grad enabled, as torch's step(closure)."""
+        if closure is None:
+            return None
+        from .. import enable_grad
+
+        with enable_grad():
+            return closure()
+
     def zero_grad(self, set_to_none=True):
         for group in self.param_groups:
             for p in group["params"]:

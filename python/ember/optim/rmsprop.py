@@ -20,11 +20,7 @@ class RMSprop(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            from .. import enable_grad
-            with enable_grad():
-                loss = closure()
+        loss = self._call_closure(closure)
         for group in self.param_groups:
             params, grads = _grads(group, self.state)
             if not params:

@@ -21,10 +21,7 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with _C_enable_grad():
-                loss = closure()
+        loss = self._call_closure(closure)
         for group in self.param_groups:
             params, grads = _grads(group, self.state)
             if not params:
@@ -49,8 +46,3 @@ class SGD(Optimizer):
             _C._nn._sgd_step(params, grads, bufs, first, group["lr"], group["momentum"], group["dampening"],
                              group["weight_decay"], group["nesterov"], group["maximize"])
         return loss
-
-
-def _C_enable_grad():
-    from .. import enable_grad
-    return enable_grad()
