@@ -1,119 +1,121 @@
-// Trains a 64-128-10 MLP on the 8x8 digits that Debian's python3-sklearn
-// ships, with raw ember ops, autograd and a hand-written SGD loop.
+// A 64-128-10 MLP on the 8x8 digits that Debian's python3-sklearn ships,
+// with ember::nn, ember::optim, ember::data and ember::io (the C++ twin of
+// examples/python/mlp_digits.py): a progress bar, a checkpoint (model +
+// optimizer + scheduler + epoch) after every epoch, --resume, and the loss
+// curve as a CSV next to the checkpoint. Reaches ~97% test accuracy.
 //
-//   mlp_digits [--epochs N] [--data PATH/digits.csv.gz]
-#include <zlib.h>
-
+//   mlp_digits [--epochs 30] [--resume] [--checkpoint mlp_digits.safetensors] [--quick]
 #include <chrono>
-#include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <iostream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <ember/data.h>
 #include <ember/ember.h>
 
-namespace {
+#include "example_utils.h"
+#include "progress.h"
 
-const char* kDefaultData = "/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz";
+namespace nn = ember::nn;
 
-// Reads "p0,...,p63,label" rows from a gzip'd CSV.
-bool load_digits(const std::string& path, std::vector<float>& pixels, std::vector<int64_t>& labels) {
-  gzFile f = gzopen(path.c_str(), "rb");
-  if (!f) return false;
-  std::string text;
-  char buf[1 << 16];
-  int n;
-  while ((n = gzread(f, buf, sizeof buf)) > 0) text.append(buf, size_t(n));
-  gzclose(f);
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty()) continue;
-    std::istringstream cells(line);
-    std::string cell;
-    std::vector<float> row;
-    while (std::getline(cells, cell, ',')) row.push_back(std::stof(cell));
-    if (row.size() != 65) return false;
-    pixels.insert(pixels.end(), row.begin(), row.begin() + 64);
-    labels.push_back(int64_t(row[64]));
-  }
-  return !labels.empty();
-}
-
-}  // namespace
+struct MLPImpl : nn::Module {
+  explicit MLPImpl(int64_t hidden = 128)
+      : nn::Module("MLP"),
+        net(register_module("net", nn::Sequential(nn::Linear(64, hidden), nn::ReLU(), nn::Linear(hidden, 10)))) {}
+  ember::Tensor forward(const ember::Tensor& x) { return net(x); }
+  nn::Sequential net;
+};
+EMBER_MODULE(MLP);
 
 int main(int argc, char** argv) {
-  int epochs = 60;
-  std::string data = kDefaultData;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--epochs" && i + 1 < argc) epochs = std::stoi(argv[++i]);
-    else if (a == "--data" && i + 1 < argc) data = argv[++i];
-    else {
-      std::cerr << "usage: mlp_digits [--epochs N] [--data digits.csv.gz]\n";
-      return 2;
+  std::optional<int> epochs_arg;
+  int64_t batch_size = 32;
+  double lr = 2e-3;
+  int64_t workers = 0;
+  examples::CommonArgs common;
+  examples::ArgParser parser("mlp_digits", "A 64-128-10 MLP on the 8x8 digits (ember::nn, optim, data, io).");
+  parser.option("--epochs", &epochs_arg, "epochs (default 30; 2 with --quick)")
+      .option("--batch-size", &batch_size, "batch size")
+      .option("--lr", &lr, "Adam learning rate (cosine-annealed per epoch)")
+      .option("--workers", &workers, "DataLoader background threads");
+  examples::add_common_args(parser, common, "mlp_digits.safetensors");
+  parser.parse(argc, argv);
+  const int epochs = epochs_arg.value_or(common.quick ? 2 : 30);
+  if (common.threads > 0) ember::set_num_threads(common.threads);
+
+  try {
+    ember::manual_seed(uint64_t(common.seed));
+    auto digits = ember::data::datasets::read_digits_csv();
+    ember::Tensor x = digits.data / 16.0, y = digits.target;  // [N, 64] in 0..1, [N]
+    if (common.quick) {  // 256 samples
+      auto part = examples::random_split(x, y, 256, 1);
+      x = part.test_x, y = part.test_y;
     }
-  }
-  std::vector<float> pixels;
-  std::vector<int64_t> labels;
-  if (!load_digits(data, pixels, labels)) {
-    std::cerr << "mlp_digits: cannot read " << data << " (install python3-sklearn)\n";
+    auto split = examples::random_split(x, y, x.size(0) / 5, uint64_t(common.seed));
+    const int64_t n_train = split.train_x.size(0), n_test = split.test_x.size(0);
+    auto shuffle_gen = std::make_shared<ember::Generator>();
+    auto loader = ember::data::make_data_loader(
+        ember::data::datasets::TensorDataset({split.train_x, split.train_y}),
+        ember::data::DataLoaderOptions(size_t(batch_size)).shuffle(true).generator(shuffle_gen).workers(size_t(workers)));
+
+    MLP model;
+    ember::optim::Adam opt(model->parameters(), ember::optim::AdamOptions(lr));
+    ember::optim::CosineAnnealingLR sched(opt, std::max(epochs, 1));
+    int start = 0;
+    std::vector<float> losses, accs;
+    if (common.resume) {
+      if (auto extra = examples::load_checkpoint(common.checkpoint, *model, opt, &sched)) {
+        start = int((*extra)["epoch"].item<int64_t>());
+        losses = examples::to_vector((*extra)["losses"]);
+        accs = examples::to_vector((*extra)["test_acc"]);
+        std::printf("resumed from %s at epoch %d\n", common.checkpoint.c_str(), start);
+      }
+    }
+
+    int64_t n_params = 0;
+    for (auto& p : model->parameters()) n_params += p.numel();
+    std::printf("MLP on digits: %lld train / %lld test samples, %lld parameters\n", (long long)n_train,
+                (long long)n_test, (long long)n_params);
+    auto t0 = std::chrono::steady_clock::now();
+    for (int epoch = start; epoch < epochs; ++epoch) {
+      shuffle_gen->manual_seed(uint64_t(common.seed) * 1000 + uint64_t(epoch));  // the same order, resumed or not
+      Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs), int64_t(loader->size()));
+      int64_t b = 0;
+      double running = 0;
+      for (auto& batch : *loader) {
+        opt.zero_grad();
+        auto loss = ember::cross_entropy(model(batch[0]), batch[1]);
+        loss.backward();
+        opt.step();
+        double v = loss.item<double>();
+        losses.push_back(float(v));
+        running = b == 0 ? v : 0.9 * running + 0.1 * v;
+        bar.update(++b, running, batch[0].size(0));
+      }
+      sched.step();
+      double acc = examples::evaluate(model, split.test_x, split.test_y);
+      accs.push_back(float(acc));
+      char line[64];
+      std::snprintf(line, sizeof line, "test acc %.2f%%", 100 * acc);
+      bar.finish(line);
+      nn::NamedTensors extra;
+      extra.insert("epoch", examples::scalar(epoch + 1));
+      extra.insert("losses", ember::tensor(losses));
+      extra.insert("test_acc", ember::tensor(accs));
+      examples::save_checkpoint(common.checkpoint, *model, opt, &sched, extra);
+      examples::save_loss_curve(losses, examples::loss_curve_path(common.checkpoint));
+    }
+
+    double acc = examples::evaluate(model, split.test_x, split.test_y);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::printf("test accuracy: %.2f%% (%lld samples); %.1f s; checkpoint: %s; loss curve: %s\n", acc * 100,
+                (long long)n_test, secs, common.checkpoint.c_str(),
+                examples::loss_curve_path(common.checkpoint).c_str());
+    return 0;
+  } catch (const ember::Error& e) {
+    std::cerr << "mlp_digits: " << e.what() << "\n";
     return 1;
   }
-  const int64_t n = int64_t(labels.size());
-  ember::manual_seed(0);
-  auto X = ember::from_blob_copy(pixels.data(), {n, 64}, ember::kFloat) / 16.0;
-  auto Y = ember::from_blob_copy(labels.data(), {n}, ember::kLong);
-  auto perm = ember::randperm(n);
-  X = ember::index_select(X, 0, perm);
-  Y = ember::index_select(Y, 0, perm);
-  const int64_t n_train = n * 4 / 5;
-  auto Xtr = X.narrow(0, 0, n_train), Ytr = Y.narrow(0, 0, n_train);
-  auto Xte = X.narrow(0, n_train, n - n_train), Yte = Y.narrow(0, n_train, n - n_train);
-
-  // He-style init, as torch.nn.Linear's bound 1/sqrt(fan_in)
-  auto W1 = (ember::rand({64, 128}) * 2 - 1) / std::sqrt(64.0);
-  auto b1 = ember::zeros({128});
-  auto W2 = (ember::rand({128, 10}) * 2 - 1) / std::sqrt(128.0);
-  auto b2 = ember::zeros({10});
-  std::vector<ember::Tensor> params = {W1, b1, W2, b2};
-  for (auto& p : params) p.requires_grad_();
-
-  auto forward = [&](const ember::Tensor& x) { return ember::matmul(ember::relu(ember::matmul(x, W1) + b1), W2) + b2; };
-  const int64_t batch = 64;
-  const double lr = 0.1;
-  auto t0 = std::chrono::steady_clock::now();
-  for (int epoch = 0; epoch < epochs; ++epoch) {
-    auto order = ember::randperm(n_train);
-    double total = 0;
-    int64_t steps = 0;
-    for (int64_t s = 0; s < n_train; s += batch) {
-      auto idx = order.narrow(0, s, std::min(batch, n_train - s));
-      auto xb = ember::index_select(Xtr, 0, idx), yb = ember::index_select(Ytr, 0, idx);
-      auto logp = ember::log_softmax(forward(xb), 1);
-      // negative log-likelihood of the true class
-      auto loss = -ember::gather(logp, 1, yb.unsqueeze(1)).mean();
-      for (auto& p : params) p.mutable_grad() = ember::Tensor();
-      loss.backward();
-      {
-        ember::NoGradGuard no_grad;
-        for (auto& p : params) p.sub_(p.grad() * lr);
-      }
-      total += loss.item<double>();
-      ++steps;
-    }
-    if (epoch % 10 == 0 || epoch == epochs - 1) {
-      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      std::printf("epoch %3d  loss %.4f  (%.1f samples/s)\n", epoch, total / double(steps),
-                  double(n_train) * (epoch + 1) / secs);
-    }
-  }
-  ember::NoGradGuard no_grad;
-  auto pred = ember::argmax(forward(Xte), 1);
-  double acc = (pred == Yte).to(ember::kFloat).mean().item<double>();
-  std::printf("test accuracy: %.2f%% (%lld samples)\n", acc * 100, (long long)(n - n_train));
-  return 0;
 }
