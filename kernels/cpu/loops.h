@@ -32,44 +32,66 @@ struct VecUnary {
   static void run(const F&, T*, const T*, int64_t) {}
 };
 
+template <typename T>
+inline void spread(char* buf, const char* scalar, int64_t n) {
+  T v;
+  std::memcpy(&v, scalar, sizeof(T));
+  std::fill_n(reinterpret_cast<T*>(buf), n, v);
+}
+
+// bool operands are read and written as their byte: GCC vectorizes no
+// load or store of bool, and a loop that branches per element on a random
+// mask (relu's backward, where) runs ~10x slower.
+template <typename T>
+using Stored = std::conditional_t<std::is_same<T, bool>::value, uint8_t, T>;
+
+// All operands contiguous: the loop the compiler vectorizes.
+template <typename Out, typename... Ins, typename F, size_t... I>
+inline void contiguous_loop(char* const* ptrs, int64_t n, const F& f, std::index_sequence<I...>) {
+  Out* o = reinterpret_cast<Out*>(ptrs[0]);
+  if constexpr (sizeof...(Ins) == 1) {
+    using In0 = std::tuple_element_t<0, std::tuple<Ins...>>;
+    if constexpr (VecUnary<F, Out>::enabled && std::is_same<In0, Out>::value) {
+      VecUnary<F, Out>::run(f, o, reinterpret_cast<const Out*>(ptrs[1]), n);
+      return;
+    }
+  }
+  [[maybe_unused]] auto ins = std::make_tuple(reinterpret_cast<const Stored<Ins>*>(ptrs[I + 1])...);
+  Stored<Out>* so = reinterpret_cast<Stored<Out>*>(o);
+  for (int64_t i = 0; i < n; ++i)
+    so[i] = static_cast<Stored<Out>>(static_cast<Out>(f(static_cast<opmath_t<Ins>>(std::get<I>(ins)[i])...)));
+}
+
 template <typename Out, typename... Ins, typename F, size_t... I>
 inline void inner_loop(char** ptrs, const int64_t* strides, int64_t n, const F& f,
-                       std::index_sequence<I...>) {
+                       std::index_sequence<I...> seq) {
   constexpr size_t N = sizeof...(Ins);
-  bool contiguous = strides[0] == int64_t(sizeof(Out)) &&
-                    ((strides[I + 1] == int64_t(sizeof(Ins))) && ...);
-  if (contiguous) {
-    Out* o = reinterpret_cast<Out*>(ptrs[0]);
-    if constexpr (N == 1) {
-      using In0 = std::tuple_element_t<0, std::tuple<Ins...>>;
-      if constexpr (VecUnary<F, Out>::enabled && std::is_same<In0, Out>::value) {
-        VecUnary<F, Out>::run(f, o, reinterpret_cast<const Out*>(ptrs[1]), n);
-        return;
-      }
+  if (strides[0] == int64_t(sizeof(Out))) {
+    if (((strides[I + 1] == int64_t(sizeof(Ins))) && ...)) {
+      contiguous_loop<Out, Ins...>(ptrs, n, f, seq);
+      return;
     }
-    [[maybe_unused]] auto ins = std::make_tuple(reinterpret_cast<const Ins*>(ptrs[I + 1])...);
-    for (int64_t i = 0; i < n; ++i)
-      o[i] = static_cast<Out>(f(static_cast<opmath_t<Ins>>(std::get<I>(ins)[i])...));
-    return;
-  }
-  if constexpr (N == 2) {
-    // one side broadcast (a tensor op a scalar): hoist the scalar's load
-    using A = std::tuple_element_t<0, std::tuple<Ins...>>;
-    using B = std::tuple_element_t<1, std::tuple<Ins...>>;
-    if (strides[0] == int64_t(sizeof(Out))) {
-      Out* o = reinterpret_cast<Out*>(ptrs[0]);
-      if (strides[1] == int64_t(sizeof(A)) && strides[2] == 0) {
-        const A* a = reinterpret_cast<const A*>(ptrs[1]);
-        auto b = load<B>(ptrs[2]);
-        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(static_cast<opmath_t<A>>(a[i]), b));
-        return;
+    if (((strides[I + 1] == int64_t(sizeof(Ins)) || strides[I + 1] == 0) && ...)) {
+      // Some inputs are broadcast along this run (a tensor op a scalar,
+      // where(c, x, 0)): spread each into a small buffer once, so chunks of
+      // the run take the contiguous, vectorized loop.
+      constexpr int64_t kChunk = 256;
+      static_assert(((sizeof(Ins) <= sizeof(double)) && ...), "inner_loop: operand wider than the buffer");
+      [[maybe_unused]] alignas(64) char bufs[N][kChunk * sizeof(double)];
+      char* p[N + 1];
+      p[0] = ptrs[0];
+      [[maybe_unused]] const int64_t fill = std::min(n, kChunk);
+      (void)std::initializer_list<int>{
+          (strides[I + 1] == 0
+               ? (spread<Ins>(bufs[I], ptrs[I + 1], fill), p[I + 1] = bufs[I], 0)
+               : (p[I + 1] = ptrs[I + 1], 0))...};
+      for (int64_t done = 0; done < n; done += kChunk) {
+        const int64_t m = std::min(kChunk, n - done);
+        contiguous_loop<Out, Ins...>(p, m, f, seq);
+        p[0] += m * int64_t(sizeof(Out));
+        ((p[I + 1] += strides[I + 1] == 0 ? 0 : m * int64_t(sizeof(Ins))), ...);
       }
-      if (strides[1] == 0 && strides[2] == int64_t(sizeof(B))) {
-        auto a = load<A>(ptrs[1]);
-        const B* b = reinterpret_cast<const B*>(ptrs[2]);
-        for (int64_t i = 0; i < n; ++i) o[i] = static_cast<Out>(f(a, static_cast<opmath_t<B>>(b[i])));
-        return;
-      }
+      return;
     }
   }
   char* p[N + 1];

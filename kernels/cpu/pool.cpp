@@ -34,16 +34,17 @@ void max_pool2d_impl(const Tensor& out, const Tensor& indices, const Tensor& in,
                        int64_t w0 = ow * g.sw - g.pw;
                        const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, W);
                        while (w0 < 0) w0 += g.dw;
-                       // torch's order: start at the first in-bounds tap; NaN wins
+                       // torch's order: start at the first in-bounds tap; NaN wins.
+                       // Selects, not branches: on real data the comparison
+                       // is a coin flip the predictor loses.
                        int64_t best = h0 * W + w0;
                        A m = -std::numeric_limits<A>::infinity();
                        for (int64_t ih = h0; ih < h1; ih += g.dh) {
                          for (int64_t iw = w0; iw < w1; iw += g.dw) {
                            const A v = A(plane[ih * W + iw]);
-                           if (v > m || std::isnan(v)) {
-                             m = v;
-                             best = ih * W + iw;
-                           }
+                           const bool take = v > m || v != v;
+                           m = take ? v : m;
+                           best = take ? ih * W + iw : best;
                          }
                        }
                        yp[oh * g.ow + ow] = static_cast<T>(m);

@@ -53,6 +53,25 @@ SavedTensor save_if(bool needed, const Tensor& t) { return needed ? autograd::sa
 
 Tensor mT(const Tensor& t) { return transpose(t, -2, -1); }
 
+// A matrix (or batch of matrices) stored column-major: the t() of a
+// contiguous one, as a Linear layer's weight.t().
+bool column_major(const Tensor& t) {
+  return t.size(-2) > 1 && t.size(-1) > 1 && t.stride(-2) == 1 && t.stride(-1) == t.size(-2);
+}
+
+// Gradients of out = a @ b (prod: mm or bmm). Each takes its operand's
+// layout, as torch's mm_mat2_backward: a column-major operand gets
+// (b @ grad^T)^T, so the transpose view's backward hands a contiguous
+// gradient to the leaf and no transposed copy is made.
+template <typename Prod>
+Tensor grad_mat1(const Tensor& grad, const Tensor& b, bool a_column_major, Prod prod) {
+  return a_column_major ? mT(prod(b, mT(grad))) : prod(grad, mT(b));
+}
+template <typename Prod>
+Tensor grad_mat2(const Tensor& grad, const Tensor& a, bool b_column_major, Prod prod) {
+  return b_column_major ? mT(prod(mT(grad), a)) : prod(mT(a), grad);
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ mm, bmm
@@ -69,10 +88,12 @@ Tensor mm(const Tensor& input, const Tensor& mat2) {
   run_gemm(as_batch(out), as_batch(input), as_batch(mat2), 0, 1);
   // grad: [M, N]  input: [M, K]  mat2: [K, N]
   return autograd::record("mm", {input, mat2}, out,
-                          [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2)](
-                              const Tensor& grad, const GradMask& needs) {
-                            return tensor_list{needs[0] ? mm(grad, b.get().t()) : Tensor(),
-                                               needs[1] ? mm(a.get().t(), grad) : Tensor()};
+                          [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2),
+                           a_cm = column_major(input), b_cm = column_major(mat2)](const Tensor& grad,
+                                                                                const GradMask& needs) {
+                            auto prod = [](const Tensor& x, const Tensor& y) { return mm(x, y); };
+                            return tensor_list{needs[0] ? grad_mat1(grad, b.get(), a_cm, prod) : Tensor(),
+                                               needs[1] ? grad_mat2(grad, a.get(), b_cm, prod) : Tensor()};
                           });
 }
 
@@ -90,10 +111,12 @@ Tensor bmm(const Tensor& input, const Tensor& mat2) {
   run_gemm(out, raw(input), raw(mat2), 0, 1);
   // grad: [B, M, N]  input: [B, M, K]  mat2: [B, K, N]
   return autograd::record("bmm", {input, mat2}, out,
-                          [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2)](
-                              const Tensor& grad, const GradMask& needs) {
-                            return tensor_list{needs[0] ? bmm(grad, mT(b.get())) : Tensor(),
-                                               needs[1] ? bmm(mT(a.get()), grad) : Tensor()};
+                          [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2),
+                           a_cm = column_major(input), b_cm = column_major(mat2)](const Tensor& grad,
+                                                                                const GradMask& needs) {
+                            auto prod = [](const Tensor& x, const Tensor& y) { return bmm(x, y); };
+                            return tensor_list{needs[0] ? grad_mat1(grad, b.get(), a_cm, prod) : Tensor(),
+                                               needs[1] ? grad_mat2(grad, a.get(), b_cm, prod) : Tensor()};
                           });
 }
 
@@ -145,13 +168,13 @@ Tensor add_gemm(const char* op, const Tensor& input, const Tensor& m1, const Ten
   // grad: out's shape; the engine sums grad_input back to input's shape.
   return autograd::record(
       op, {input, m1, m2}, out,
-      [a = save_if(m2.requires_grad(), m1), b = save_if(m1.requires_grad(), m2), beta, alpha, batched](
-          const Tensor& grad, const GradMask& needs) {
+      [a = save_if(m2.requires_grad(), m1), b = save_if(m1.requires_grad(), m2), beta, alpha, batched,
+       a_cm = column_major(m1), b_cm = column_major(m2)](const Tensor& grad, const GradMask& needs) {
         auto scale = [](const Tensor& t, double s) { return s == 1 ? t : t * s; };
         auto prod = [batched](const Tensor& x, const Tensor& y) { return batched ? bmm(x, y) : mm(x, y); };
         return tensor_list{needs[0] ? scale(grad, beta) : Tensor(),
-                           needs[1] ? scale(prod(grad, mT(b.get())), alpha) : Tensor(),
-                           needs[2] ? scale(prod(mT(a.get()), grad), alpha) : Tensor()};
+                           needs[1] ? scale(grad_mat1(grad, b.get(), a_cm, prod), alpha) : Tensor(),
+                           needs[2] ? scale(grad_mat2(grad, a.get(), b_cm, prod), alpha) : Tensor()};
       });
 }
 
