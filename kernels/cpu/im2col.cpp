@@ -37,13 +37,20 @@ void im2col_impl(const Tensor& col, const Tensor& im, const ConvGeom& g) {
   T* out = col.data_ptr<T>();
   const int64_t rows = C * K * N;
   parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(L, 1)), [&](int64_t b, int64_t e) {
+    // rows are (c, ki, kj, n) in that order: divide once per task, then count
+    int64_t n = b % N, ck = b / N;
+    int64_t c = 0, ki = 0, kj = 0, w0 = 0, w1 = 0, woff = 0;
+    auto tap = [&] {
+      c = ck / K;
+      ki = (ck % K) / g.kw;
+      kj = (ck % K) % g.kw;
+      valid_range(W, g.ow, g.sw, g.pw, kj * g.dw, w0, w1);
+      woff = kj * g.dw - g.pw;
+    };
+    tap();
     for (int64_t r = b; r < e; ++r) {
-      const int64_t n = r % N, ck = r / N, c = ck / K, k = ck % K, ki = k / g.kw, kj = k % g.kw;
       const T* plane = x + (n * C + c) * H * W;
       T* dst = out + r * L;
-      int64_t w0, w1;
-      valid_range(W, g.ow, g.sw, g.pw, kj * g.dw, w0, w1);
-      const int64_t woff = kj * g.dw - g.pw;
       for (int64_t oh = 0; oh < g.oh; ++oh, dst += g.ow) {
         const int64_t ih = oh * g.sh - g.ph + ki * g.dh;
         if (ih < 0 || ih >= H) {
@@ -51,12 +58,19 @@ void im2col_impl(const Tensor& col, const Tensor& im, const ConvGeom& g) {
           continue;
         }
         const T* src = plane + ih * W + woff;
-        std::fill(dst, dst + w0, T(0));
+        for (int64_t ow = 0; ow < w0; ++ow) dst[ow] = T(0);
+        // rows are short (a LeNet's are 8-24 wide): an inline loop, not a
+        // memcpy call per row, which cost more than the copy
         if (g.sw == 1)
-          std::memcpy(dst + w0, src + w0, (w1 - w0) * sizeof(T));
+          for (int64_t ow = w0; ow < w1; ++ow) dst[ow] = src[ow];
         else
           for (int64_t ow = w0; ow < w1; ++ow) dst[ow] = src[ow * g.sw];
-        std::fill(dst + w1, dst + g.ow, T(0));
+        for (int64_t ow = w1; ow < g.ow; ++ow) dst[ow] = T(0);
+      }
+      if (++n == N) {
+        n = 0;
+        ++ck;
+        if (r + 1 < e) tap();
       }
     }
   });

@@ -12,11 +12,49 @@ namespace ember {
 namespace cpu {
 namespace {
 
+// No padding, no dilation, every window inside the plane (the usual
+// MaxPool2d(2)): taps are visited kernel row by kernel column, each pass
+// running along a whole output row, so the inner loop is a branch-free
+// compare-and-select over ow; the tap order per output is torch's.
+template <typename T, typename A = opmath_t<T>>
+void max_pool_plane_dense(T* __restrict yp, int64_t* __restrict ip, const T* __restrict plane, int64_t W,
+                          const ConvGeom& g) {
+  const int64_t OH = g.oh, OW = g.ow, KH = g.kh, KW = g.kw, SH = g.sh, SW = g.sw;
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    T* __restrict yr = yp + oh * OW;
+    int64_t* __restrict ir = ip + oh * OW;
+    for (int64_t ki = 0; ki < KH; ++ki) {
+      const int64_t ih = oh * SH + ki;
+      const T* __restrict row = plane + ih * W;
+      for (int64_t kj = 0; kj < KW; ++kj) {
+        const int64_t base = ih * W + kj;
+        if (ki == 0 && kj == 0) {
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            yr[ow] = row[ow * SW];
+            ir[ow] = base + ow * SW;
+          }
+          continue;
+        }
+        for (int64_t ow = 0; ow < OW; ++ow) {
+          const T v = row[ow * SW + kj];
+          const A av = A(v);
+          // '|' not '||', so the compiler selects instead of branching
+          const bool take = (av > A(yr[ow])) | (av != av);  // NaN wins, as torch
+          yr[ow] = take ? v : yr[ow];
+          ir[ow] = take ? base + ow * SW : ir[ow];
+        }
+      }
+    }
+  }
+}
+
 template <typename T>
 void max_pool2d_impl(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g) {
   using A = opmath_t<T>;
   const int64_t NC = in.size(0) * in.size(1), H = in.size(2), W = in.size(3);
   const int64_t L = g.oh * g.ow;
+  const bool dense = g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 && (g.oh - 1) * g.sh + g.kh <= H &&
+                     (g.ow - 1) * g.sw + g.kw <= W;
   const T* x = in.data_ptr<T>();
   T* y = out.data_ptr<T>();
   int64_t* idx = indices.data_ptr<int64_t>();
@@ -26,6 +64,10 @@ void max_pool2d_impl(const Tensor& out, const Tensor& indices, const Tensor& in,
                    const T* plane = x + p * H * W;
                    T* yp = y + p * L;
                    int64_t* ip = idx + p * L;
+                   if (dense) {
+                     max_pool_plane_dense(yp, ip, plane, W, g);
+                     continue;
+                   }
                    for (int64_t oh = 0; oh < g.oh; ++oh) {
                      int64_t h0 = oh * g.sh - g.ph;
                      const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, H);
