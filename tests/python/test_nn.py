@@ -286,6 +286,21 @@ def test_pools():
     assert (to_np(ei) == to_np(ti)).all()
 
 
+@pytest.mark.parametrize("k,s", [(2, 2), (3, 2), (2, 1), ((3, 2), (1, 2))])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_max_pool2d_ties_nan_inf_match_torch(k, s, dtype):
+    # small integers give ties; NaN and -inf test the tap order torch uses
+    g = torch.Generator().manual_seed(0)
+    x = torch.randint(-3, 3, (2, 3, 9, 10), generator=g).to(getattr(torch, dtype))
+    x[0, 0, 1, 1] = float("nan")
+    x[0, 1, 2:5, 2:5] = float("-inf")
+    x[1, 2, 0, 0:4] = float("nan")
+    to_, ti = torch.nn.functional.max_pool2d(x, k, s, return_indices=True)
+    eo, ei = F.max_pool2d(e_from(x), k, s, return_indices=True)
+    np.testing.assert_array_equal(to_np(eo), to_.numpy())
+    assert (to_np(ei) == ti.numpy()).all()
+
+
 @pytest.mark.parametrize("cls,shape", [("BatchNorm1d", (6, 4)), ("BatchNorm1d", (6, 4, 5)),
                                        ("BatchNorm2d", (3, 4, 5, 5))])
 @pytest.mark.parametrize("train", [True, False])
