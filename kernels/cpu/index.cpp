@@ -97,20 +97,46 @@ void check_index_dtype(const Tensor& index, const char* op) {
 }
 
 // Raises for the first index outside [0, bound).
+[[noreturn]] void index_out_of_bounds(int64_t v, int64_t bound, int64_t dim, const char* op) {
+  // torch raises RuntimeError for gather/scatter, IndexError otherwise
+  std::string msg = detail::str(op, ": index ", v, " is out of bounds for dim ", dim, " with size ", bound);
+  if (std::strncmp(op, "gather", 6) == 0 || std::strncmp(op, "scatter", 7) == 0) throw RuntimeError(msg);
+  throw IndexError(msg);
+}
+
 void validate_indices(const Tensor& index, int64_t bound, int64_t dim, const char* op) {
   check_index_dtype(index, op);
+  if (index.dtype() == kInt64 && index.is_contiguous()) {
+    // the common case, one flat pass that vectorizes; the culprit is found only on failure
+    const int64_t* p = index.data_ptr<int64_t>();
+    const int64_t n = index.numel();
+    bool bad = false;
+    for (int64_t i = 0; i < n; ++i) bad |= uint64_t(p[i]) >= uint64_t(bound);
+    if (!bad) return;
+    for (int64_t i = 0; i < n; ++i)
+      if (p[i] < 0 || p[i] >= bound) index_out_of_bounds(p[i], bound, dim, op);
+  }
   std::vector<int64_t> sizes(index.sizes().begin(), index.sizes().end());
   const char* base = static_cast<const char*>(index.data_ptr());
   ScalarType t = index.dtype();
   for_each<1>(sizes, {byte_strides(index)}, false, [&](const std::array<int64_t, 1>& off, const int64_t*) {
     int64_t v = load_index(base + off[0], t);
-    if (v < 0 || v >= bound) {
-      // torch raises RuntimeError for gather/scatter, IndexError otherwise
-      std::string msg = detail::str(op, ": index ", v, " is out of bounds for dim ", dim, " with size ", bound);
-      if (std::strncmp(op, "gather", 6) == 0 || std::strncmp(op, "scatter", 7) == 0) throw RuntimeError(msg);
-      throw IndexError(msg);
-    }
+    if (v < 0 || v >= bound) index_out_of_bounds(v, bound, dim, op);
   });
+}
+
+// gather/scatter along the last dim of contiguous tensors whose other dims
+// match (cross_entropy's gather, max_pool2d's backward): rows of indices
+// that need no stride walk.
+bool last_dim_dense(const Tensor& self, int64_t dim, const Tensor& index, const Tensor& other) {
+  const int64_t nd = self.dim();
+  if (nd == 0 || dim != nd - 1 || index.dim() != nd || other.dim() != nd || index.dtype() != kInt64) return false;
+  if (!self.is_contiguous() || !index.is_contiguous() || !other.is_contiguous()) return false;
+  for (int64_t d = 0; d < nd; ++d) {
+    if (index.size(d) != other.size(d)) return false;
+    if (d != dim && index.size(d) != self.size(d)) return false;
+  }
+  return true;
 }
 
 // All indices of a 1-D (or 0-d) index tensor, checked.
@@ -172,6 +198,20 @@ void index_select_kernel(const Tensor& out, const Tensor& in, int64_t dim, const
 void gather_kernel(const Tensor& out, const Tensor& in, int64_t dim, const Tensor& index) {
   validate_indices(index, in.size(dim), dim, "gather");
   if (out.numel() == 0) return;
+  if (last_dim_dense(in, dim, index, out)) {
+    const int64_t M = in.size(dim), L = index.size(dim), rows = index.numel() / L;
+    const int64_t* ix = index.data_ptr<int64_t>();
+    dispatch_types<AllTypes>(in.dtype(), "gather", [&](auto tag) {
+      using T = EMBER_TYPE(tag);
+      const T* x = in.data_ptr<T>();
+      T* o = out.data_ptr<T>();
+      parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / L), [&](int64_t b, int64_t e) {
+        for (int64_t r = b; r < e; ++r)
+          for (int64_t j = r * L; j < (r + 1) * L; ++j) o[j] = x[r * M + ix[j]];
+      });
+    });
+    return;
+  }
   std::vector<int64_t> sizes(index.sizes().begin(), index.sizes().end());
   std::vector<int64_t> in_s = byte_strides(in);
   int64_t in_dim_stride = in_s[size_t(dim)];
@@ -205,6 +245,28 @@ void scatter_impl(const Tensor& self, int64_t dim, const Tensor& index, const Te
   const char* px = static_cast<const char*>(index.data_ptr());
   const char* pr = static_cast<const char*>(src.data_ptr());
   ScalarType it = index.dtype();
+  if constexpr (Add) {
+    if (last_dim_dense(self, dim, index, src)) {
+      const int64_t M = self.size(dim), L = index.size(dim), rows = index.numel() / std::max<int64_t>(L, 1);
+      const int64_t* ix = index.data_ptr<int64_t>();
+      dispatch_types<AllTypes>(self.dtype(), op, [&](auto tag) {
+        using T = EMBER_TYPE(tag);
+        T* d = self.data_ptr<T>();
+        const T* sr = src.data_ptr<T>();
+        // rows are disjoint in self: parallel over rows, sequential within
+        parallel_for(0, rows, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(L, 1)), [&](int64_t b, int64_t e) {
+          for (int64_t r = b; r < e; ++r) {
+            T* dr = d + r * M;
+            for (int64_t j = r * L; j < (r + 1) * L; ++j) {
+              if constexpr (std::is_same<T, bool>::value) dr[ix[j]] = dr[ix[j]] || sr[j];
+              else dr[ix[j]] = static_cast<T>(static_cast<opmath_t<T>>(dr[ix[j]]) + static_cast<opmath_t<T>>(sr[j]));
+            }
+          }
+        });
+      });
+      return;
+    }
+  }
   std::array<std::vector<int64_t>, 3> strides{self_s, byte_strides(index), byte_strides(src)};
   if constexpr (!Add) {
     size_t es = self.element_size();
