@@ -75,5 +75,15 @@ using Col2imFn = void (*)(const Tensor& im, const Tensor& col, const ConvGeom& g
 /// out and indices (int64, flat position in the input plane): [N, C, oh, ow];
 /// in: [N, C, H, W] contiguous. NaN wins, as torch.
 using MaxPool2dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g);
+/// Layer norm over the last dim of x [M, N] (contiguous): out [M, N], and
+/// per row mean and rstd = 1 / sqrt(var + eps) ([M], opmath dtype); weight
+/// and bias [N] or undefined.
+using LayerNormFn = void (*)(const Tensor& out, const Tensor& mean, const Tensor& rstd, const Tensor& x,
+                             const Tensor& weight, const Tensor& bias, double eps);
+/// Its gradients from grad [M, N]: grad_x [M, N]; grad_weight and grad_bias
+/// [N] (undefined when not wanted). All contiguous.
+using LayerNormBackwardFn = void (*)(const Tensor& grad_x, const Tensor& grad_weight, const Tensor& grad_bias,
+                                     const Tensor& grad, const Tensor& x, const Tensor& mean, const Tensor& rstd,
+                                     const Tensor& weight);
 
 }  // namespace ember

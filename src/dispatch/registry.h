@@ -29,7 +29,7 @@ namespace ember {
   X(softmax_backward) X(log_softmax_backward) X(sort) X(gemm) X(uniform) X(normal)      \
   X(bernoulli) X(randint) X(index_select) X(gather) X(scatter) X(scatter_add)           \
   X(index_add) X(masked_select) X(nonzero) X(tril) X(triu)                               \
-  X(im2col) X(col2im) X(max_pool2d)
+  X(im2col) X(col2im) X(max_pool2d) X(layer_norm) X(layer_norm_backward)
 
 enum class OpId : uint16_t {
 #define EMBER_OP_ENUM(name) name,

@@ -93,6 +93,56 @@ void check_affine(const char* op, const char* name, const Tensor& t, IntArrayRef
 }
 }  // namespace
 
+namespace {
+
+// The gradients of layer_norm written with ember ops, so they differentiate
+// again (create_graph); the fused kernel computes the same without it.
+tensor_list layer_norm_grads(const Tensor& grad, const Tensor& x, const Tensor& w, const std::vector<int64_t>& dims,
+                             double eps, const autograd::GradMask& needs) {
+  auto [var, mean] = var_mean(x, dims, 0, true);
+  const Tensor xhat = (x - mean) * rsqrt(var + eps);
+  const Tensor dxhat = w.defined() ? grad * w : grad;
+  std::vector<int64_t> lead;
+  for (int64_t d = 0; d < dims.front(); ++d) lead.push_back(d);
+  auto sum_lead = [&](const Tensor& t) { return lead.empty() ? t : t.sum(lead); };
+  return {needs[0] ? rsqrt(var + eps) * (dxhat - dxhat.mean(dims, true) - xhat * (dxhat * xhat).mean(dims, true))
+                   : Tensor(),
+          needs[1] ? sum_lead(grad * xhat) : Tensor(), needs[2] ? sum_lead(grad) : Tensor()};
+}
+
+// One kernel for the statistics and the output, one for the backward: the
+// composition below costs ~3x more (docs/perf.md). CPU floating types.
+Tensor layer_norm_fused(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight, const Tensor& bias,
+                        const std::vector<int64_t>& dims, double eps) {
+  int64_t N = 1;
+  for (int64_t s : normalized_shape) N *= s;
+  const int64_t M = input.numel() / N;
+  const Tensor x = input.detach().contiguous().view({M, N});
+  const Tensor w = weight.defined() ? weight.detach().contiguous().view({N}) : Tensor();
+  const Tensor b = bias.defined() ? bias.detach().contiguous().view({N}) : Tensor();
+  const TensorOptions stat_opts = TensorOptions().dtype(input.dtype() == kFloat64 ? kFloat64 : kFloat);
+  Tensor out = empty({M, N}, x.options()), mean = empty({M}, stat_opts), rstd = empty({M}, stat_opts);
+  detail::kernel<LayerNormFn>(OpId::layer_norm, x.device())(out, mean, rstd, x, w, b, eps);
+  return autograd::record(
+      "layer_norm", {input, weight, bias}, out.view(input.sizes()),
+      [x_ = autograd::save(input), w_ = autograd::save(weight), mean, rstd, dims, eps, M, N,
+       nshape = std::vector<int64_t>(normalized_shape.begin(), normalized_shape.end())](
+          const Tensor& grad, const autograd::GradMask& needs) {
+        const Tensor xin = x_.get(), win = w_.get();
+        if (is_grad_enabled() || grad.dtype() != xin.dtype()) return layer_norm_grads(grad, xin, win, dims, eps, needs);
+        Tensor gx = needs[0] ? empty({M, N}, xin.options()) : Tensor();
+        Tensor gw = needs[1] ? empty({N}, xin.options()) : Tensor();
+        Tensor gb = needs[2] ? empty({N}, xin.options()) : Tensor();
+        detail::kernel<LayerNormBackwardFn>(OpId::layer_norm_backward, xin.device())(
+            gx, gw, gb, grad.contiguous().view({M, N}), xin.contiguous().view({M, N}), mean, rstd,
+            win.defined() ? win.contiguous().view({N}) : Tensor());
+        return tensor_list{gx.defined() ? gx.view(xin.sizes()) : gx, gw.defined() ? gw.view(nshape) : gw,
+                           gb.defined() ? gb.view(nshape) : gb};
+      });
+}
+
+}  // namespace
+
 Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight, const Tensor& bias,
                   double eps) {
   const char* op = "layer_norm";
@@ -100,6 +150,10 @@ Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tenso
   auto dims = trailing_dims(op, input, normalized_shape);
   check_affine(op, "weight", weight, normalized_shape);
   check_affine(op, "bias", bias, normalized_shape);
+  const bool same_kind = (!weight.defined() || (weight.dtype() == input.dtype() && weight.device() == input.device())) &&
+                         (!bias.defined() || (bias.dtype() == input.dtype() && bias.device() == input.device()));
+  if (input.device().is_cpu() && is_floating_point(input.dtype()) && same_kind && input.numel() > 0)
+    return layer_norm_fused(input, normalized_shape, weight, bias, dims, eps);
   auto [var, mean] = var_mean(input, dims, 0, true);
   Tensor out = (input - mean) * rsqrt(var + eps);
   if (weight.defined()) out = out * weight;

@@ -627,6 +627,14 @@ TEST(NNNorm, Gradcheck) {
       {x, w, b}));
   EXPECT_TRUE(
       gradcheck([](const tensor_list& in) { return layer_norm(in[0], {2}, in[1], in[2]); }, {x, R({2}, 4), R({2}, 5)}));
+  // the fused kernel: no affine, a 2-D normalized shape, a transposed input,
+  // only a weight; and twice (create_graph takes the composed formula)
+  EXPECT_TRUE(gradcheck([](const tensor_list& in) { return layer_norm(in[0].transpose(0, 2), {3, 4}); },
+                        {R({4, 3, 2}, 10)}));
+  EXPECT_TRUE(gradcheck([](const tensor_list& in) { return layer_norm(in[0], {17}, in[1]); },
+                        {R({3, 17}, 11), R({17}, 12)}));
+  EXPECT_TRUE(ember::autograd::gradgradcheck(
+      [](const tensor_list& in) { return layer_norm(in[0], {2}, in[1], in[2]); }, {x, R({2}, 4), R({2}, 5)}));
   EXPECT_TRUE(gradcheck([](const tensor_list& in) { return group_norm(in[0], 2, in[1], in[2]); },
                         {R({2, 4, 3}, 6), R({4}, 7), R({4}, 8)}));
   EXPECT_TRUE(gradcheck([](const tensor_list& in) { return rms_norm(in[0], {3, 2}, in[1]); }, {x, R({3, 2}, 9)}));
