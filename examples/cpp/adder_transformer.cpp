@@ -202,13 +202,11 @@ int main(int argc, char** argv) {
     groups.emplace_back(decay, with_decay(0.1));
     groups.emplace_back(no_decay, with_decay(0.0));
     ember::optim::AdamW opt(std::move(groups), defaults);
-    // linear warmup from lr/100 over `warmup` steps, then cosine down to lr/100 at `steps`: the rates of
-    // Python's SequentialLR([LinearLR(start_factor=0.01), CosineAnnealingLR(eta_min=lr/100)], [warmup])
+    // linear warmup from lr/100 over `warmup` steps, then cosine down to lr/100 at `steps`
     const int64_t w = std::max<int64_t>(warmup, 1), t_max = std::max<int64_t>(steps - warmup, 1);
-    ember::optim::LambdaLR sched(opt, [w, t_max](int64_t t) {
-      if (t < w) return 0.01 + 0.99 * double(t) / double(w);
-      return 0.01 + 0.99 * (1 + std::cos(M_PI * double(t - w) / double(t_max))) / 2;
-    });
+    auto warm = std::make_shared<ember::optim::LinearLR>(opt, 0.01, 1.0, w);
+    auto cosine = std::make_shared<ember::optim::CosineAnnealingLR>(opt, t_max, lr * 0.01);
+    ember::optim::SequentialLR sched(opt, {warm, cosine}, {w});
 
     ember::Generator batch_gen;
     int64_t step = 0;

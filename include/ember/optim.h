@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,17 +34,23 @@ struct EMBER_API OptimizerParamGroup {
   OptimizerParamGroup(std::vector<Tensor> params, std::unique_ptr<OptimizerOptions> options)
       : params_(std::move(params)), options_(std::move(options)) {}
   OptimizerParamGroup(const OptimizerParamGroup& o)
-      : params_(o.params_), options_(o.options_ ? o.options_->clone() : nullptr) {}
+      : params_(o.params_), options_(o.options_ ? o.options_->clone() : nullptr), initial_lr_(o.initial_lr_) {}
   std::vector<Tensor>& params() { return params_; }
   const std::vector<Tensor>& params() const { return params_; }
   OptimizerOptions& options() { return *options_; }
   const OptimizerOptions& options() const { return *options_; }
   bool has_options() const { return options_ != nullptr; }
   void set_options(std::unique_ptr<OptimizerOptions> o) { options_ = std::move(o); }
+  /// The rate before any scheduler touched it (torch's group["initial_lr"]):
+  /// set by the first scheduler made on the optimizer; later ones, chained
+  /// or in a SequentialLR, schedule from it rather than from the current lr.
+  std::optional<double>& initial_lr() { return initial_lr_; }
+  const std::optional<double>& initial_lr() const { return initial_lr_; }
 
  private:
   std::vector<Tensor> params_;
   std::unique_ptr<OptimizerOptions> options_;
+  std::optional<double> initial_lr_;
 };
 
 /// Per-parameter state: named tensors (momentum_buffer, exp_avg, ...) and a step count.
@@ -171,7 +178,7 @@ class EMBER_API LRScheduler {
  public:
   explicit LRScheduler(Optimizer& optimizer);
   virtual ~LRScheduler() = default;
-  void step();
+  virtual void step();
   std::vector<double> get_last_lr() const { return last_lr_; }
   int64_t last_epoch() const { return last_epoch_; }
 
@@ -183,6 +190,7 @@ class EMBER_API LRScheduler {
   std::vector<double> base_lrs_;
   std::vector<double> last_lr_;
   int64_t last_epoch_ = 0;
+  friend class SequentialLR;
 };
 class EMBER_API StepLR : public LRScheduler {
  public:
@@ -240,6 +248,18 @@ class EMBER_API OneCycleLR : public LRScheduler {
   double max_lr_, initial_, min_;
   int64_t total_;
   double pct_;
+};
+
+/// Runs schedulers one after another: schedulers[i] from epoch
+/// milestones[i - 1] on, restarted at its own epoch 0 there (torch's).
+class EMBER_API SequentialLR : public LRScheduler {
+ public:
+  SequentialLR(Optimizer& o, std::vector<std::shared_ptr<LRScheduler>> schedulers, std::vector<int64_t> milestones);
+  void step() override;
+ protected:
+  double lr_at(size_t g) const override;
+  std::vector<std::shared_ptr<LRScheduler>> schedulers_;
+  std::vector<int64_t> milestones_;
 };
 
 // ---------------------------------------------------------------- gradient clipping

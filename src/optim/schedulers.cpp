@@ -1,4 +1,5 @@
 // Learning-rate schedulers: closed forms of torch's, stepped per epoch.
+#include <algorithm>
 #include <cmath>
 
 #include "ember/optim.h"
@@ -7,8 +8,11 @@ namespace ember {
 namespace optim {
 
 LRScheduler::LRScheduler(Optimizer& o) : optimizer_(o) {
-  for (auto& g : o.param_groups()) base_lrs_.push_back(g.options().get_lr());
-  last_lr_ = base_lrs_;
+  for (auto& g : o.param_groups()) {
+    if (!g.initial_lr()) g.initial_lr() = g.options().get_lr();
+    base_lrs_.push_back(*g.initial_lr());
+  }
+  for (auto& g : o.param_groups()) last_lr_.push_back(g.options().get_lr());
 }
 void LRScheduler::apply() {
   last_lr_.clear();
@@ -77,6 +81,38 @@ double OneCycleLR::lr_at(size_t) const {
   if (step <= up_end) return cos_anneal(initial_, max_lr_, up_end > 0 ? step / up_end : 1.0);
   return cos_anneal(max_lr_, min_, (step - up_end) / (down_end - up_end));
 }
+
+SequentialLR::SequentialLR(Optimizer& o, std::vector<std::shared_ptr<LRScheduler>> schedulers,
+                           std::vector<int64_t> milestones)
+    : LRScheduler(o), schedulers_(std::move(schedulers)), milestones_(std::move(milestones)) {
+  EMBER_CHECK_VALUE(!schedulers_.empty(), "SequentialLR: expects at least one scheduler");
+  EMBER_CHECK_VALUE(milestones_.size() + 1 == schedulers_.size(), "SequentialLR: expects ", schedulers_.size() - 1,
+                    " milestones for ", schedulers_.size(), " schedulers, got ", milestones_.size());
+  for (auto& s : schedulers_) {
+    EMBER_CHECK_VALUE(s != nullptr, "SequentialLR: a scheduler is null");
+    EMBER_CHECK_VALUE(&s->optimizer_ == &o, "SequentialLR: every scheduler must belong to the optimizer given");
+  }
+  for (size_t i = 1; i < milestones_.size(); ++i)
+    EMBER_CHECK_VALUE(milestones_[i] > milestones_[i - 1], "SequentialLR: milestones must increase");
+  // back to the initial rates, then the first scheduler's epoch 0
+  for (auto& g : o.param_groups()) g.options().set_lr(*g.initial_lr());
+  schedulers_[0]->last_epoch_ = 0;
+  schedulers_[0]->apply();
+  last_lr_ = schedulers_[0]->last_lr_;
+}
+void SequentialLR::step() {
+  ++last_epoch_;
+  size_t idx = size_t(std::upper_bound(milestones_.begin(), milestones_.end(), last_epoch_) - milestones_.begin());
+  LRScheduler& s = *schedulers_[idx];
+  if (idx > 0 && milestones_[idx - 1] == last_epoch_) {
+    s.last_epoch_ = 0;  // the next scheduler starts at its own epoch 0
+    s.apply();
+  } else {
+    s.step();
+  }
+  last_lr_ = s.last_lr_;
+}
+double SequentialLR::lr_at(size_t g) const { return last_lr_.at(g); }
 
 }  // namespace optim
 }  // namespace ember

@@ -75,6 +75,28 @@ TEST(Optim, Schedulers) {
   check([](Optimizer& o) { return ExponentialLR(o, 0.9); }, {0.1, 0.09, 0.081, 0.0729, 0.06561, 0.059049, 0.0531441});
 }
 
+TEST(Optim, SequentialLRAndChainedSchedulersUseTheInitialRate) {
+  using namespace optim;
+  auto w = zeros({1}, requires_grad());
+  SGD opt({w}, SGDOptions(0.1));
+  // warmup, then cosine from the initial rate 0.1 (not from the warmup's 0.05); values from torch 1.13
+  auto warm = std::make_shared<LinearLR>(opt, 0.5, 1.0, 2);
+  auto cos = std::make_shared<CosineAnnealingLR>(opt, 4, 0.01);
+  SequentialLR s(opt, {warm, cos}, {2});
+  std::vector<double> got = {opt.param_groups()[0].options().get_lr()};
+  for (int i = 0; i < 8; ++i) {
+    opt.step();
+    s.step();
+    got.push_back(opt.param_groups()[0].options().get_lr());
+  }
+  std::vector<double> ref = {0.05, 0.075, 0.1, 0.08681980515339464, 0.055, 0.023180194846605363, 0.01,
+                             0.023180194846605363, 0.055};
+  ASSERT_EQ(got.size(), ref.size());
+  for (size_t i = 0; i < ref.size(); ++i) EXPECT_NEAR(got[i], ref[i], 1e-12) << "epoch " << i;
+  EXPECT_NEAR(s.get_last_lr()[0], 0.055, 1e-12);
+  EXPECT_THROW(SequentialLR(opt, {warm, cos}, {}), ValueError);
+}
+
 TEST(Optim, StateDictRoundTripAndClipping) {
   using namespace optim;
   auto w = tensor({1.0, 2.0}, requires_grad());
