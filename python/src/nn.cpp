@@ -301,6 +301,11 @@ void init_nn(py::module_& root) {
     return ember::interpolate(input, sz, sf, mode, align_corners);
   }, arg("input"), arg("size") = py::none(), arg("scale_factor") = py::none(), arg("mode") = "nearest",
         arg("align_corners") = py::none(), "Resizes by nearest or bilinear interpolation.");
+  m.def("lstm", &ember::lstm, arg("input"), arg("h0"), arg("c0"), arg("params"), arg("has_biases"),
+        arg("num_layers"), arg("dropout"), arg("train"), arg("bidirectional"),
+        "Multi-layer LSTM over time-major input; returns (output, h_n, c_n).");
+  m.def("gru", &ember::gru, arg("input"), arg("h0"), arg("params"), arg("has_biases"), arg("num_layers"),
+        arg("dropout"), arg("train"), arg("bidirectional"), "Multi-layer GRU over time-major input; returns (output, h_n).");
   m.def("scaled_dot_product_attention", [](const Tensor& query, const Tensor& key, const Tensor& value,
                                            const OptT& attn_mask, double dropout_p, bool is_causal,
                                            std::optional<double> scale) {

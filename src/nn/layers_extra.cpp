@@ -334,18 +334,20 @@ RNNBaseImpl::RNNBaseImpl(const RNNOptions& o, int64_t gates, const char* name) :
   EMBER_CHECK_VALUE(o.num_layers() > 0, name, ": num_layers must be greater than zero");
   EMBER_CHECK_VALUE(o.dropout() >= 0 && o.dropout() <= 1, name,
                     ": dropout should be a number in range [0, 1], got ", o.dropout());
-  const int64_t G = gates * o.hidden_size();
+  const int64_t G = gates * o.hidden_size(), D = o.bidirectional() ? 2 : 1;
   for (int64_t l = 0; l < o.num_layers(); ++l) {
-    int64_t in = l == 0 ? o.input_size() : o.hidden_size();
-    std::string s = std::to_string(l);
-    std::vector<Tensor> w(4);
-    w[0] = register_parameter("weight_ih_l" + s, empty({G, in}));
-    w[1] = register_parameter("weight_hh_l" + s, empty({G, o.hidden_size()}));
-    if (o.bias()) {
-      w[2] = register_parameter("bias_ih_l" + s, empty({G}));
-      w[3] = register_parameter("bias_hh_l" + s, empty({G}));
+    const int64_t in = l == 0 ? o.input_size() : D * o.hidden_size();
+    for (int64_t d = 0; d < D; ++d) {
+      const std::string s = std::to_string(l) + (d == 1 ? "_reverse" : "");
+      std::vector<Tensor> w(4);
+      w[0] = register_parameter("weight_ih_l" + s, empty({G, in}));
+      w[1] = register_parameter("weight_hh_l" + s, empty({G, o.hidden_size()}));
+      if (o.bias()) {
+        w[2] = register_parameter("bias_ih_l" + s, empty({G}));
+        w[3] = register_parameter("bias_hh_l" + s, empty({G}));
+      }
+      all_weights.push_back(w);
     }
-    all_weights.push_back(w);
   }
   reset_parameters();
 }
@@ -362,6 +364,7 @@ std::string RNNBaseImpl::extra_repr() const {
   if (!options.bias()) ss << ", bias=False";
   if (options.batch_first()) ss << ", batch_first=True";
   if (options.dropout() != 0) ss << ", dropout=" << options.dropout();
+  if (options.bidirectional()) ss << ", bidirectional=True";
   return ss.str();
 }
 std::pair<Tensor, bool> RNNBaseImpl::prepare(const Tensor& input) const {
@@ -376,88 +379,36 @@ Tensor RNNBaseImpl::finish(const Tensor& output, bool batched) const {
   if (!batched) return output.squeeze(1);
   return options.batch_first() ? output.transpose(0, 1) : output;
 }
-
-namespace {
-void check_state(const Tensor& h, int64_t layers, int64_t n, int64_t hidden, const char* what) {
-  EMBER_CHECK(h.dim() == 3 && h.size(0) == layers && h.size(1) == n && h.size(2) == hidden, "Expected ", what,
-              " size (", layers, ", ", n, ", ", hidden, "), got ", h.sizes());
+std::vector<Tensor> RNNBaseImpl::flat_weights() const {
+  std::vector<Tensor> flat;
+  for (const auto& w : all_weights)
+    for (size_t i = 0; i < (options.bias() ? 4u : 2u); ++i) flat.push_back(w[i]);
+  return flat;
 }
-}  // namespace
+Tensor RNNBaseImpl::initial_state(const Tensor& given, bool batched, int64_t batch, const TensorOptions& like) const {
+  if (!given.defined()) return zeros({options.num_layers() * num_directions(), batch, options.hidden_size()}, like);
+  return batched ? given : given.unsqueeze(1);
+}
 
 std::tuple<Tensor, std::tuple<Tensor, Tensor>> LSTMImpl::forward(
     const Tensor& input_in, const std::optional<std::tuple<Tensor, Tensor>>& hx) {
   auto [input, batched] = prepare(input_in);
-  const int64_t T = input.size(0), N = input.size(1), Hs = options.hidden_size(), NL = options.num_layers();
-  Tensor h0, c0;
-  if (!hx) {
-    h0 = c0 = zeros({NL, N, Hs}, input.options());
-  } else {
-    h0 = std::get<0>(*hx);
-    c0 = std::get<1>(*hx);
-    if (!batched) h0 = h0.unsqueeze(1), c0 = c0.unsqueeze(1);
-    check_state(h0, NL, N, Hs, "hidden[0]");
-    check_state(c0, NL, N, Hs, "hidden[1]");
-  }
-  Tensor layer_input = input;
-  tensor_list hs, cs;
-  for (int64_t l = 0; l < NL; ++l) {
-    const auto& w = all_weights[l];
-    Tensor xw = ember::linear(layer_input, w[0], w[2]);  // [T, N, 4H], all steps at once
-    Tensor h = h0.select(0, l), c = c0.select(0, l);
-    tensor_list outs;
-    for (int64_t t = 0; t < T; ++t) {
-      Tensor gates = xw.select(0, t) + ember::linear(h, w[1], w[3]);
-      auto g = gates.chunk(4, -1);
-      Tensor i = ember::sigmoid(g[0]), f = ember::sigmoid(g[1]), gg = ember::tanh(g[2]), o = ember::sigmoid(g[3]);
-      c = f * c + i * gg;
-      h = o * ember::tanh(c);
-      outs.push_back(h);
-    }
-    hs.push_back(h);
-    cs.push_back(c);
-    layer_input = T > 0 ? stack(outs, 0) : zeros({0, N, Hs}, input.options());
-    if (options.dropout() > 0 && is_training() && l < NL - 1)
-      layer_input = ember::dropout(layer_input, options.dropout(), true);
-  }
-  Tensor h_n = stack(hs, 0), c_n = stack(cs, 0);
+  const int64_t N = input.size(1);
+  Tensor h0 = initial_state(hx ? std::get<0>(*hx) : Tensor(), batched, N, input.options());
+  Tensor c0 = initial_state(hx ? std::get<1>(*hx) : Tensor(), batched, N, input.options());
+  auto [out, h_n, c_n] = ember::lstm(input, h0, c0, flat_weights(), options.bias(), options.num_layers(),
+                                     options.dropout(), is_training(), options.bidirectional());
   if (!batched) h_n = h_n.squeeze(1), c_n = c_n.squeeze(1);
-  return std::make_tuple(finish(layer_input, batched), std::make_tuple(h_n, c_n));
+  return std::make_tuple(finish(out, batched), std::make_tuple(h_n, c_n));
 }
 
 std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input_in, const Tensor& hx) {
   auto [input, batched] = prepare(input_in);
-  const int64_t T = input.size(0), N = input.size(1), Hs = options.hidden_size(), NL = options.num_layers();
-  Tensor h0;
-  if (!hx.defined()) {
-    h0 = zeros({NL, N, Hs}, input.options());
-  } else {
-    h0 = batched ? hx : hx.unsqueeze(1);
-    check_state(h0, NL, N, Hs, "hidden");
-  }
-  Tensor layer_input = input;
-  tensor_list hs;
-  for (int64_t l = 0; l < NL; ++l) {
-    const auto& w = all_weights[l];
-    Tensor xw = ember::linear(layer_input, w[0], w[2]);  // [T, N, 3H]
-    Tensor h = h0.select(0, l);
-    tensor_list outs;
-    for (int64_t t = 0; t < T; ++t) {
-      auto x = xw.select(0, t).chunk(3, -1);
-      auto hw = ember::linear(h, w[1], w[3]).chunk(3, -1);
-      Tensor r = ember::sigmoid(x[0] + hw[0]);
-      Tensor z = ember::sigmoid(x[1] + hw[1]);
-      Tensor n = ember::tanh(x[2] + r * hw[2]);
-      h = (1 - z) * n + z * h;
-      outs.push_back(h);
-    }
-    hs.push_back(h);
-    layer_input = T > 0 ? stack(outs, 0) : zeros({0, N, Hs}, input.options());
-    if (options.dropout() > 0 && is_training() && l < NL - 1)
-      layer_input = ember::dropout(layer_input, options.dropout(), true);
-  }
-  Tensor h_n = stack(hs, 0);
+  Tensor h0 = initial_state(hx, batched, input.size(1), input.options());
+  auto [out, h_n] = ember::gru(input, h0, flat_weights(), options.bias(), options.num_layers(), options.dropout(),
+                               is_training(), options.bidirectional());
   if (!batched) h_n = h_n.squeeze(1);
-  return std::make_tuple(finish(layer_input, batched), h_n);
+  return std::make_tuple(finish(out, batched), h_n);
 }
 
 }  // namespace nn

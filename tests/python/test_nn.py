@@ -562,7 +562,8 @@ def test_transformer_encoder():
 
 
 @pytest.mark.parametrize("cls", ["LSTM", "GRU"])
-@pytest.mark.parametrize("kw", [dict(), dict(num_layers=2, batch_first=True), dict(bidirectional=True)])
+@pytest.mark.parametrize("kw", [dict(), dict(num_layers=2, batch_first=True), dict(bidirectional=True),
+                                dict(num_layers=2, bidirectional=True, bias=False)])
 def test_rnn(cls, kw):
     t, e = getattr(tnn, cls)(3, 5, **kw), getattr(nn, cls)(3, 5, **kw)
     assert list(e.state_dict()) == list(t.state_dict())
@@ -582,6 +583,30 @@ def test_rnn(cls, kw):
     close(ex.grad, x.grad, atol=1e-4)
     for name, p in t.named_parameters():
         close(getattr(e, name).grad, p.grad, atol=1e-4, what=name)
+
+
+@pytest.mark.parametrize("cls", ["LSTM", "GRU"])
+def test_rnn_given_state_and_unbatched(cls):
+    t, e = getattr(tnn, cls)(3, 4, num_layers=2, bidirectional=True), getattr(nn, cls)(3, 4, num_layers=2,
+                                                                                       bidirectional=True)
+    copy_weights(t, e)
+    h = torch.randn(4, 2, 4)
+    hx_t = (h, torch.randn(4, 2, 4)) if cls == "LSTM" else h
+    hx_e = tuple(e_from(v) for v in hx_t) if cls == "LSTM" else e_from(hx_t)
+    x = torch.randn(5, 2, 3)
+    to, th = t(x, hx_t)
+    eo, eh = e(e_from(x), hx_e)
+    close(eo, to, atol=1e-5)
+    close(eh[0] if cls == "LSTM" else eh, th[0] if cls == "LSTM" else th, atol=1e-5)
+    # unbatched: [L, H_in] input, [layers * D, H] state
+    to, th = t(x[:, 0], tuple(v[:, 0] for v in hx_t) if cls == "LSTM" else hx_t[:, 0])
+    eo, eh = e(e_from(x[:, 0]), tuple(e_from(v[:, 0]) for v in hx_t) if cls == "LSTM" else e_from(hx_t[:, 0]))
+    close(eo, to, atol=1e-5)
+    with pytest.raises(RuntimeError, match="input.size\\(-1\\) must be equal to input_size"):
+        e(ember.randn(5, 2, 7))
+    wrong = (ember.zeros(1, 2, 4), ember.zeros(1, 2, 4)) if cls == "LSTM" else ember.zeros(1, 2, 4)
+    with pytest.raises(RuntimeError, match="hidden state of size"):
+        e(e_from(x), wrong)
 
 
 def test_clip_grad():

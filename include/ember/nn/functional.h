@@ -89,6 +89,21 @@ EMBER_API Tensor interpolate(const Tensor& input, std::optional<std::vector<int6
 EMBER_API Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
                                               const Tensor& attn_mask = Tensor(), double dropout_p = 0.0,
                                               bool is_causal = false, std::optional<double> scale = std::nullopt);
+// --------------------------------------------------------- recurrent
+/// Multi-layer LSTM over time-major input [T, N, H_in] (torch.lstm): gates
+/// i, f, g, o. params per (layer, direction), directions innermost:
+/// w_ih [4H, in], w_hh [4H, H] and, with has_biases, b_ih, b_hh [4H]. h0, c0:
+/// [num_layers * D, N, H] (D = 2 when bidirectional). Dropout on the
+/// outputs of every layer but the last when train. Returns output
+/// [T, N, D * H] (the reverse direction's half second), h_n and c_n.
+EMBER_API std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& input, const Tensor& h0, const Tensor& c0,
+                                                  const std::vector<Tensor>& params, bool has_biases,
+                                                  int64_t num_layers, double dropout, bool train, bool bidirectional);
+/// The GRU counterpart: gates r, z, n with n = tanh(W_in x + b_in + r (W_hn h
+/// + b_hn)); params [3H, ...]. Returns output and h_n.
+EMBER_API std::tuple<Tensor, Tensor> gru(const Tensor& input, const Tensor& h0, const std::vector<Tensor>& params,
+                                         bool has_biases, int64_t num_layers, double dropout, bool train,
+                                         bool bidirectional);
 EMBER_API Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01);
 EMBER_API Tensor elu(const Tensor& input, double alpha = 1.0);
 

@@ -218,28 +218,37 @@ struct RNNOptions {
   EMBER_ARG(bool, batch_first) = false;
   /// Dropout on the outputs of every layer but the last, in training.
   EMBER_ARG(double, dropout) = 0.0;
+  /// A second direction per layer, running backwards in time; outputs concatenate.
+  EMBER_ARG(bool, bidirectional) = false;
 };
 using LSTMOptions = RNNOptions;
 using GRUOptions = RNNOptions;
 
 /// Shared parameters of LSTM / GRU: weight_ih_l{k} [G*H, in], weight_hh_l{k}
-/// [G*H, H], bias_ih_l{k}, bias_hh_l{k} [G*H], all U(-1/sqrt(H), 1/sqrt(H)).
+/// [G*H, H], bias_ih_l{k}, bias_hh_l{k} [G*H] (and the same with suffix
+/// _reverse when bidirectional), all U(-1/sqrt(H), 1/sqrt(H)). The math is
+/// the functional ember::lstm / ember::gru.
 class EMBER_API RNNBaseImpl : public Module {
  public:
   RNNBaseImpl(const RNNOptions& options, int64_t gates, const char* name);
   void reset_parameters();
   std::string extra_repr() const override;
   RNNOptions options;
-  /// Per layer: {w_ih, w_hh, b_ih, b_hh} (biases undefined without bias).
+  /// Per (layer, direction): {w_ih, w_hh, b_ih, b_hh} (biases undefined without bias).
   std::vector<std::vector<Tensor>> all_weights;
 
  protected:
   /// input [L, N, H_in] or unbatched [L, H_in]; the time-major batched form.
   std::pair<Tensor, bool> prepare(const Tensor& input) const;
   Tensor finish(const Tensor& output, bool batched) const;
+  /// all_weights flattened as the functional ops take them.
+  std::vector<Tensor> flat_weights() const;
+  /// A given initial state (unbatched ones get their batch dim), or zeros.
+  Tensor initial_state(const Tensor& given, bool batched, int64_t batch, const TensorOptions& like) const;
+  int64_t num_directions() const { return options.bidirectional() ? 2 : 1; }
 };
 
-/// Gates i, f, g, o. forward -> (output, (h_n, c_n)); states [num_layers, N, H].
+/// Gates i, f, g, o. forward -> (output, (h_n, c_n)); states [num_layers * D, N, H].
 class EMBER_API LSTMImpl : public RNNBaseImpl {
  public:
   LSTMImpl(int64_t input_size, int64_t hidden_size) : LSTMImpl(LSTMOptions(input_size, hidden_size)) {}

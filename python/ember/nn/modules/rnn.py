@@ -1,9 +1,9 @@
-"""LSTM and GRU with torch's parameter names (weight_ih_l0, ...) and gate order; the time loop is Python."""
+"""LSTM and GRU with torch's parameter names (weight_ih_l0, ...) and gate order; the math is the C++
+functional ember._C._nn.lstm / gru, shared with the C++ modules."""
 import math
 
 from ... import _C
 from .. import init
-from .. import _functional_impl as F
 from ..parameter import Parameter
 from .module import Module
 
@@ -67,31 +67,14 @@ class RNNBase(Module):
             s += ", bidirectional={bidirectional}"
         return s.format(**self.__dict__)
 
-    def _run(self, input, hx, cell, has_c):
-        """input [L, N, H_in]; hx: list of per-(layer, direction) states; returns output, new states."""
+    def _flat_weights(self):
+        return [getattr(self, name) for name in self._flat_weights_names]
+
+    def _initial_state(self, given, batched, batch, dtype):
         num_directions = 2 if self.bidirectional else 1
-        seq_len = input.shape[0]
-        layer_input = input
-        new_states = []
-        for layer in range(self.num_layers):
-            outs = []
-            for direction in range(num_directions):
-                idx = layer * num_directions + direction
-                w_ih, w_hh, b_ih, b_hh = self._weights(layer, direction)
-                state = hx[idx]
-                # input projection for all time steps at once
-                xw = F.linear(layer_input, w_ih, b_ih)
-                steps = range(seq_len - 1, -1, -1) if direction == 1 else range(seq_len)
-                out_t = [None] * seq_len
-                for t in steps:
-                    state = cell(xw[t], state, w_hh, b_hh)
-                    out_t[t] = state[0] if has_c else state
-                outs.append(_C.stack(out_t, 0))
-                new_states.append(state)
-            layer_input = outs[0] if num_directions == 1 else _C.cat(outs, -1)
-            if self.dropout > 0 and self.training and layer < self.num_layers - 1:
-                layer_input = F.dropout(layer_input, self.dropout, True)
-        return layer_input, new_states
+        if given is None:
+            return _C.zeros((self.num_layers * num_directions, batch, self.hidden_size), dtype=dtype)
+        return given if batched else given.unsqueeze(1)
 
     def _prepare(self, input):
         batched = input.dim() == 3
@@ -116,30 +99,12 @@ class LSTM(RNNBase):
 
     def forward(self, input, hx=None):
         input, batched = self._prepare(input)
-        num_directions = 2 if self.bidirectional else 1
         n = input.shape[1]
-        nl = self.num_layers * num_directions
-        if hx is None:
-            z = _C.zeros((nl, n, self.hidden_size), dtype=input.dtype)
-            h0, c0 = z, z
-        else:
-            h0, c0 = hx
-            if not batched:
-                h0, c0 = h0.unsqueeze(1), c0.unsqueeze(1)
-        states = [(h0[i], c0[i]) for i in range(nl)]
-
-        def cell(xw, state, w_hh, b_hh):
-            h, c = state
-            gates = xw + F.linear(h, w_hh, b_hh)
-            i, f, g, o = gates.chunk(4, -1)
-            i, f, g, o = _C.sigmoid(i), _C.sigmoid(f), _C.tanh(g), _C.sigmoid(o)
-            c = f * c + i * g
-            h = o * _C.tanh(c)
-            return h, c
-
-        output, new = self._run(input, states, cell, True)
-        h_n = _C.stack([s[0] for s in new], 0)
-        c_n = _C.stack([s[1] for s in new], 0)
+        h0, c0 = (None, None) if hx is None else hx
+        h0 = self._initial_state(h0, batched, n, input.dtype)
+        c0 = self._initial_state(c0, batched, n, input.dtype)
+        output, h_n, c_n = _C._nn.lstm(input, h0, c0, self._flat_weights(), self.bias, self.num_layers,
+                                       self.dropout, self.training, self.bidirectional)
         if not batched:
             h_n, c_n = h_n.squeeze(1), c_n.squeeze(1)
         return self._finish(output, batched), (h_n, c_n)
@@ -152,26 +117,9 @@ class GRU(RNNBase):
 
     def forward(self, input, hx=None):
         input, batched = self._prepare(input)
-        num_directions = 2 if self.bidirectional else 1
-        n = input.shape[1]
-        nl = self.num_layers * num_directions
-        if hx is None:
-            hx = _C.zeros((nl, n, self.hidden_size), dtype=input.dtype)
-        elif not batched:
-            hx = hx.unsqueeze(1)
-        states = [hx[i] for i in range(nl)]
-
-        def cell(xw, h, w_hh, b_hh):
-            hw = F.linear(h, w_hh, b_hh)
-            x_r, x_z, x_n = xw.chunk(3, -1)
-            h_r, h_z, h_n = hw.chunk(3, -1)
-            r = _C.sigmoid(x_r + h_r)
-            z = _C.sigmoid(x_z + h_z)
-            nn_ = _C.tanh(x_n + r * h_n)
-            return (1 - z) * nn_ + z * h
-
-        output, new = self._run(input, states, cell, False)
-        h_n = _C.stack(new, 0)
+        h0 = self._initial_state(hx, batched, input.shape[1], input.dtype)
+        output, h_n = _C._nn.gru(input, h0, self._flat_weights(), self.bias, self.num_layers, self.dropout,
+                                 self.training, self.bidirectional)
         if not batched:
             h_n = h_n.squeeze(1)
         return self._finish(output, batched), h_n
