@@ -18,6 +18,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 #include "ember/nn/module.h"
 #include "ember/tensor.h"
@@ -51,6 +52,11 @@ EMBER_API std::map<std::string, std::string> load_safetensors_metadata(const std
 /// are flattened with "." ("model.fc.weight"); int, float and bool values
 /// become 0-dim tensors. A file holding a single tensor gives {"": tensor}.
 EMBER_API nn::NamedTensors load_pt(const std::string& path);
+/// The whole object a .pt file holds (a checkpoint with an optimizer's
+/// state, lists, strings, None...), through the same restricted unpickler:
+/// its tensors, named t0, t1, ..., and its structure as JSON in the form
+/// ember.save records ({"version": 1, "root": ...}; ember.load decodes it).
+EMBER_API std::pair<nn::NamedTensors, std::string> load_pt_tree(const std::string& path);
 /// Writes an OrderedDict state_dict that torch.load(path, weights_only=True)
 /// reads. Tensors that are views of one storage are written sharing it.
 EMBER_API void save_pt(const nn::NamedTensors& tensors, const std::string& path);

@@ -18,9 +18,10 @@ Files are plain tensor files written and read by the C++ core (``ember::io``):
   that file as a flat OrderedDict.
 
 ``ember.load`` recognises the format from the file's first bytes, so it also
-reads .pt files written by torch.save (state_dicts; nested dicts come back
-flattened with dotted names, numbers as 0-dim tensors). A truncated, corrupt
-or hostile file raises RuntimeError.
+reads .pt files written by torch.save: state_dicts, and whole checkpoints
+(nested dicts, an optimizer's state_dict, lists, tuples, strings, numbers,
+None) through a restricted unpickler that only rebuilds tensors and
+containers. A truncated, corrupt or hostile file raises RuntimeError.
 """
 
 import collections
@@ -237,17 +238,20 @@ def _load_path(path, map_location):
     except OSError:
         raise
     if magic[:2] == b"PK":
-        tensors = _C._io.load_pt(path)
-        if _PT_STRUCT_KEY in tensors:
-            raw = tensors.pop(_PT_STRUCT_KEY)
+        # the whole pickled object (torch checkpoints hold optimizer states,
+        # lists, strings, None), rebuilt from the restricted unpickler's tree
+        tensors, tree = _C._io.load_pt_tree(path)
+        plain = _from_meta(path, tree, tensors, lambda t: t)
+        if isinstance(plain, dict) and _PT_STRUCT_KEY in plain:  # a nested object ember.save wrote
+            raw = plain.pop(_PT_STRUCT_KEY)
+            if not isinstance(raw, _C.Tensor) or not all(isinstance(v, _C.Tensor) for v in plain.values()):
+                raise RuntimeError("ember.load: %s: corrupt ember structure record" % path)
             try:
                 meta = bytes(raw.tolist()).decode("utf-8")
             except Exception as e:  # noqa: BLE001
                 raise RuntimeError("ember.load: %s: corrupt ember structure record (%s)" % (path, e)) from None
-            return _from_meta(path, meta, tensors, mapper)
-        if list(tensors.keys()) == [""]:
-            return mapper(tensors[""])
-        return collections.OrderedDict((k, mapper(v)) for k, v in tensors.items())
+            return _from_meta(path, meta, plain, mapper)
+        return _from_meta(path, tree, tensors, mapper)
     tensors = _C._io.load_safetensors(path)
     meta = _C._io.load_safetensors_metadata(path)
     if _META_KEY in meta:

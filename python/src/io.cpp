@@ -118,6 +118,16 @@ void init_io(py::module_& m) {
     return named_to_python(named);
   }, py::arg("path"));
 
+  io.def("load_pt_tree", [](py::handle path) {
+    std::string p = path_str(path);
+    std::pair<ember::nn::NamedTensors, std::string> tree;
+    {
+      py::gil_scoped_release nogil;
+      tree = ember::io::load_pt_tree(p);
+    }
+    return py::make_tuple(named_to_python(tree.first), tree.second);
+  }, py::arg("path"), "(tensors, structure JSON) of any .pt file the restricted unpickler accepts.");
+
   io.def("read_idx", [](py::handle path) {
     std::string p = path_str(path);
     py::gil_scoped_release nogil;

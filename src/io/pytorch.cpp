@@ -16,7 +16,10 @@
 #include <sys/stat.h>
 #include <zip.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -136,6 +139,8 @@ struct Obj {
   std::vector<Obj*> items;                        // Tuple, List
   std::vector<std::pair<Obj*, Obj*>> dict;        // Dict (insertion order)
   Tensor tensor;                                  // Storage (flat), Tensor
+  bool ordered = false;                           // Dict: an OrderedDict
+  bool param = false;                             // Tensor: an nn.Parameter (requires_grad in b)
 };
 
 // The globals a state_dict may name. Nothing else is accepted.
@@ -430,15 +435,22 @@ Obj* Unpickler::reduce(Obj* callable, Obj* args) {
   ScalarType dt;
   lookup_global(callable->s, &g, &dt);  // whitelisted at GLOBAL
   switch (g) {
-    case Global::OrderedDict:
+    case Global::OrderedDict: {
       if (!args->items.empty()) fail("OrderedDict(...) with arguments is not supported");
-      return make(Kind::Dict);
+      Obj* d = make(Kind::Dict);
+      d->ordered = true;
+      return d;
+    }
     case Global::RebuildTensorV2:
       return rebuild_tensor(args->items);
     case Global::RebuildParameter: {
       if (args->items.size() != 3 || args->items[0]->kind != Kind::Tensor)
         fail("_rebuild_parameter expects (tensor, requires_grad, hooks)");
-      return args->items[0];
+      Obj* p = make(Kind::Tensor);
+      p->tensor = args->items[0]->tensor;
+      p->param = true;
+      p->b = args->items[1]->kind != Kind::Bool || args->items[1]->b;
+      return p;
     }
     case Global::StorageType: break;
   }
@@ -551,6 +563,64 @@ void flatten(Obj* o, const std::string& name, nn::NamedTensors& out, int depth, 
   EMBER_CHECK(!out.contains(name), "load_pt: '", path, "': duplicate key '", name, "'");
   out.insert(name, o->tensor);
 }
+
+/// The unpickled object as ember.save's JSON structure record (tensors as
+/// {"T": name}, dicts as {"D": [[key, value], ...]}, lists {"L": [...]},
+/// tuples {"U": [...]}, non-finite floats {"F": "inf"}), with the tensors
+/// named t0, t1, ... in first-seen order. A tensor pickled once and
+/// referenced twice keeps one name.
+class TreeBuilder {
+ public:
+  explicit TreeBuilder(const std::string& path) : path_(path) {}
+  nlohmann::ordered_json build(const Obj* o, int depth) {
+    EMBER_CHECK(depth < 64, "load_pt: '", path_, "': containers nested too deeply (or a cycle)");
+    using J = nlohmann::ordered_json;
+    switch (o->kind) {
+      case Kind::None: return nullptr;
+      case Kind::Bool: return o->b;
+      case Kind::Int: return o->i;
+      case Kind::Float:
+        if (std::isfinite(o->f)) return o->f;
+        return J{{"F", std::isnan(o->f) ? "nan" : (o->f > 0 ? "inf" : "-inf")}};
+      case Kind::Str: return o->s;
+      case Kind::Tuple:
+      case Kind::List: {
+        J items = J::array();
+        for (const Obj* v : o->items) items.push_back(build(v, depth + 1));
+        return J{{o->kind == Kind::List ? "L" : "U", std::move(items)}};
+      }
+      case Kind::Dict: {
+        J items = J::array();
+        for (const auto& kv : o->dict) items.push_back(J::array({build(kv.first, depth + 1), build(kv.second, depth + 1)}));
+        J node{{"D", std::move(items)}};
+        if (o->ordered) node["O"] = true;
+        return node;
+      }
+      case Kind::Tensor: {
+        auto it = names_.find(o->tensor.unsafe_impl());
+        std::string name;
+        if (it != names_.end()) {
+          name = it->second;
+        } else {
+          name = "t" + std::to_string(names_.size());
+          names_.emplace(o->tensor.unsafe_impl(), name);
+          tensors.insert(name, o->tensor);
+        }
+        J node{{"T", name}};
+        if (o->param) node["P"] = o->b;
+        return node;
+      }
+      default:
+        EMBER_CHECK(false, "load_pt: '", path_, "': a ", kind_name(o->kind), " cannot be loaded as a value");
+    }
+    return nullptr;
+  }
+  nn::NamedTensors tensors;
+
+ private:
+  const std::string& path_;
+  std::unordered_map<const TensorImpl*, std::string> names_;
+};
 
 // ====================================================================== writer
 
@@ -815,6 +885,19 @@ nn::NamedTensors load_pt(const std::string& path) {
               kind_name(root->kind), ", not a state_dict");
   flatten(root, "", out, 0, path);
   return out;
+}
+
+std::pair<nn::NamedTensors, std::string> load_pt_tree(const std::string& path) {
+  Archive a;
+  open_archive(a, path);
+  Unpickler* u = nullptr;
+  std::unique_ptr<Unpickler> holder;
+  std::string bytes;
+  Obj* root = unpickle(a, u, holder, bytes);
+  TreeBuilder tb(path);
+  nlohmann::ordered_json doc{{"version", 1}, {"root", tb.build(root, 0)}};
+  // strings in a hostile file need not be UTF-8: replace, don't throw
+  return {std::move(tb.tensors), doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
 }
 
 static void save_pt_impl(const std::vector<std::string>* keys, const std::vector<Tensor>& tensors,

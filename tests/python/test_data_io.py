@@ -346,10 +346,35 @@ def test_ember_reads_torch_pt(tmp_path):
     np.testing.assert_allclose(as_np(model(E(x)).detach()), tm(T(x)).detach().numpy(), rtol=1e-5, atol=1e-6)
     torch.save(torch.arange(5), p)
     assert ember.load(p).tolist() == [0, 1, 2, 3, 4]
-    # nested torch checkpoints come back flat with dotted names
-    torch.save({"model": tm.state_dict(), "epoch": 2}, p)
-    flat = ember.load(p)
-    assert "model.0.weight" in flat and int(flat["epoch"].item()) == 2
+    # a whole torch checkpoint comes back as torch.load gives it: nested
+    # dicts, the optimizer's state_dict (int keys, lists, tuples), strings, None
+    opt = torch.optim.Adam(tm.parameters(), lr=0.01)
+    tm(torch.randn(5, 4)).sum().backward()
+    opt.step()
+    ck = {"model": tm.state_dict(), "optim": opt.state_dict(), "epoch": 2, "name": "run-1", "best": None,
+          "history": [0.5, float("inf")], "shape": (3, 4)}
+    torch.save(ck, p)
+    got = ember.load(p)
+    ref = torch.load(p)
+    assert list(got) == list(ck) and got["epoch"] == 2 and got["name"] == "run-1" and got["best"] is None
+    assert got["history"] == [0.5, float("inf")] and got["shape"] == (3, 4)
+    assert isinstance(got["model"], collections.OrderedDict) and list(got["model"]) == list(ref["model"])
+    assert got["optim"]["param_groups"][0]["betas"] == (0.9, 0.999)
+    assert got["optim"]["param_groups"][0]["params"] == ref["optim"]["param_groups"][0]["params"]
+    for k, st in ref["optim"]["state"].items():
+        for name, v in st.items():
+            np.testing.assert_array_equal(as_np(got["optim"]["state"][k][name]), v.numpy())
+    # ... and resumes an ember model and optimizer
+    model.load_state_dict(got["model"])
+    eopt = ember.optim.Adam(model.parameters(), lr=0.01)
+    eopt.load_state_dict(got["optim"])
+    opt.zero_grad()
+    tm(T(x)).sum().backward()
+    model(E(x)).sum().backward()
+    opt.step()
+    eopt.step()
+    for (n, tp), ep in zip(tm.named_parameters(), model.parameters()):
+        np.testing.assert_allclose(as_np(ep.detach()), tp.detach().numpy(), rtol=1e-5, atol=1e-6, err_msg=n)
 
 
 @needs_ember

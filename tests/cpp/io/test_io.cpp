@@ -450,6 +450,37 @@ TEST(IOPt, HostileFilesRaise) {
   expect_error(pt_file(deep + ".", ""), "holds a list");
 }
 
+TEST(IOPt, TreeOfAWholeCheckpointAndHostileTrees) {
+  TempDir dir;
+  std::string path = dir.file("tree.pt");
+  std::string six_floats(24, '\0');
+  // {"sd": state_dict, "names": ["a", None, 1.5, (True,)]} with the state_dict's tensor referenced twice
+  std::string sd = sd_pickle(6, 0, {2, 3}, {3, 1});
+  sd = sd.substr(2, sd.size() - 3);  // the OrderedDict, without PROTO and STOP
+  std::string pickle = "\x80\x02}("s + binunicode("sd") + sd + binunicode("names") + "]("s + binunicode("a") +
+                       "NG\x3f\xf8\x00\x00\x00\x00\x00\x00\x88\x85" "eu."s;
+  write_all(path, pt_file(pickle, six_floats));
+  auto [tensors, json] = io::load_pt_tree(path);
+  EXPECT_EQ(tensors.size(), 1u);
+  EXPECT_EQ(tensors["t0"].sizes(), IntArrayRef({2, 3}));
+  EXPECT_EQ(json,
+            R"({"version":1,"root":{"D":[["sd",{"D":[["w",{"T":"t0"}]],"O":true}],["names",{"L":["a",null,1.5,{"U":[true]}]}]]}})");
+
+  auto expect_error = [&](const std::string& bytes, const char* fragment) {
+    write_all(path, bytes);
+    EXPECT_THROW_MSG(io::load_pt_tree(path), RuntimeError, fragment);
+  };
+  expect_error(pt_file("\x80\x02" "]q\x00" "h\x00" "a."s, ""), "nested too deeply (or a cycle)");
+  std::string deep = "\x80\x02";
+  for (int i = 0; i < 200000; ++i) deep += "]";
+  for (int i = 0; i < 199999; ++i) deep += "a";
+  expect_error(pt_file(deep + ".", ""), "nested too deeply");
+  expect_error(pt_file("\x80\x02" "ctorch\nFloatStorage\n."s, ""), "a global cannot be loaded");
+  // a string that is not UTF-8 is replaced, not an exception from the JSON writer
+  write_all(path, pt_file("\x80\x02"s + binunicode("\xff\xfe") + ".", ""));
+  EXPECT_EQ(io::load_pt_tree(path).second, "{\"version\":1,\"root\":\"\xEF\xBF\xBD\xEF\xBF\xBD\"}");
+}
+
 TEST(IOPt, TruncatedAndCorruptFilesRaise) {
   TempDir dir;
   nn::NamedTensors sd;
