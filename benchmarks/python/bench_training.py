@@ -5,7 +5,8 @@
 Cases (issue 4): MLP 64-128-10 at batch 64 (SGD), MLP 784-512-512-10 at batch
 128 (SGD), LeNet-5 on 1x28x28 at batch 64 (SGD), a TransformerEncoderLayer
 (d_model 128, 4 heads, ff 512, seq 64, batch 16, Adam). One step = forward,
-loss, backward, optimizer step. Reports the median of the timed steps.
+loss, backward, optimizer step. ember's and torch's steps alternate and the
+medians are reported, so drifts in the machine's speed hit both alike.
 Peak RSS of 200 big-MLP steps is measured in fresh subprocesses (--rss).
 """
 import argparse
@@ -49,7 +50,7 @@ def build(lib, case):
     return model, x, y, opt, loss_fn
 
 
-def time_steps(lib, case, steps):
+def make_step(lib, case):
     model, x, y, opt, loss_fn = build(lib, case)
 
     def step():
@@ -58,14 +59,23 @@ def time_steps(lib, case, steps):
         loss.backward()
         opt.step()
 
+    return step
+
+
+def time_pair(ember, torch, case, steps):
+    """Median step times (ms) of ember and torch, their steps interleaved so
+    both see the same machine (this VM's speed drifts by tens of percent)."""
+    fe, ft = make_step(ember, case), make_step(torch, case)
     for _ in range(5):
-        step()
-    times = []
+        fe()
+        ft()
+    te, tt = [], []
     for _ in range(steps):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3
+        for f, ts in ((fe, te), (ft, tt)):
+            t0 = time.perf_counter()
+            f()
+            ts.append(time.perf_counter() - t0)
+    return statistics.median(te) * 1e3, statistics.median(tt) * 1e3
 
 
 def peak_rss_mib():
@@ -117,8 +127,7 @@ def main():
     print("| case | ember (ms) | torch (ms) | ember/torch | target | met |")
     print("|---|---:|---:|---:|---:|:---:|")
     for case, target in targets.items():
-        e = time_steps(ember, case, args.steps)
-        t = time_steps(torch, case, args.steps)
+        e, t = time_pair(ember, torch, case, args.steps)
         r = e / t
         print(f"| {case} | {e:.3f} | {t:.3f} | {r:.2f}x | <= {target}x | {'yes' if r <= target else 'no'} |")
     if args.rss:

@@ -255,6 +255,26 @@ def test_conv2d(kw):
     check_module(tnn.Conv2d(4, 6, 3, **kw), nn.Conv2d(4, 6, 3, **kw), (2, 4, 9, 8), atol=1e-4)
 
 
+@pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=2, dilation=2), dict(bias=False)])
+def test_conv2d_in_many_chunks(kw):
+    # images big enough that the batch runs in several chunks (Note [Chunked convolution])
+    check_module(tnn.Conv2d(3, 5, 5, **kw), nn.Conv2d(3, 5, 5, **kw), (7, 3, 70, 66), atol=2e-3, rtol=1e-3)
+
+
+def test_conv2d_double_backward_matches_torch():
+    t, e = tnn.Conv2d(2, 3, 3, padding=1), nn.Conv2d(2, 3, 3, padding=1)
+    copy_weights(t, e)
+    x = torch.randn(2, 2, 5, 5, requires_grad=True)
+    ex = e_from(x, True)
+    (tg,) = torch.autograd.grad(t(x).pow(2).sum(), x, create_graph=True)
+    (eg,) = ember.autograd.grad(e(ex).pow(2).sum(), ex, create_graph=True)
+    close(eg, tg, atol=1e-4)
+    tg.pow(2).sum().backward()
+    eg.pow(2).sum().backward()
+    close(ex.grad, x.grad, atol=1e-3)
+    close(e.weight.grad, t.weight.grad, atol=1e-3)
+
+
 def test_conv2d_padding_mode_reflect():
     check_module(tnn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"),
                  nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect"), (1, 2, 6, 6), atol=1e-4)
