@@ -5,8 +5,8 @@
 Cases (issue 4): MLP 64-128-10 at batch 64 (SGD), MLP 784-512-512-10 at batch
 128 (SGD), LeNet-5 on 1x28x28 at batch 64 (SGD), a TransformerEncoderLayer
 (d_model 128, 4 heads, ff 512, seq 64, batch 16, Adam). One step = forward,
-loss, backward, optimizer step. ember's and torch's steps alternate and the
-medians are reported, so drifts in the machine's speed hit both alike.
+loss, backward, optimizer step. ember and torch alternate in blocks of steps
+and the medians are reported, so drifts in the machine's speed hit both alike.
 Peak RSS of 200 big-MLP steps is measured in fresh subprocesses (--rss).
 """
 import argparse
@@ -62,19 +62,23 @@ def make_step(lib, case):
     return step
 
 
-def time_pair(ember, torch, case, steps):
-    """Median step times (ms) of ember and torch, their steps interleaved so
-    both see the same machine (this VM's speed drifts by tens of percent)."""
+def time_pair(ember, torch, case, steps, block=10):
+    """Median step times (ms) of ember and torch. Blocks of `block` steps
+    alternate (each block warm in cache after its first step, which is not
+    timed), so drifts in this VM's speed, tens of percent over a minute,
+    hit both alike."""
     fe, ft = make_step(ember, case), make_step(torch, case)
     for _ in range(5):
         fe()
         ft()
     te, tt = [], []
-    for _ in range(steps):
+    for _ in range(max(1, steps // block)):
         for f, ts in ((fe, te), (ft, tt)):
-            t0 = time.perf_counter()
             f()
-            ts.append(time.perf_counter() - t0)
+            for _ in range(block):
+                t0 = time.perf_counter()
+                f()
+                ts.append(time.perf_counter() - t0)
     return statistics.median(te) * 1e3, statistics.median(tt) * 1e3
 
 

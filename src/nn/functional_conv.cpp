@@ -82,66 +82,6 @@ void check_geometry(const char* op, const std::vector<int64_t>& stride, const st
   }
 }
 
-// Note [Chunked convolution]
-// The composed form below materializes col for the whole batch (a LeNet's
-// first layer: 3.7 MB) and reads it back from memory in the GEMM. Here the
-// batch runs in chunks whose col fits in L2: per chunk, im2col, one GEMM
-// [O, K] x [K, nb L] and a copy into NCHW with the bias; the backward
-// recomputes each chunk's col for grad_W += grad col^T and col2im's
-// W^T grad. Same formulas, so with create_graph the backward is the
-// composed, twice-differentiable one.
-Tensor conv2d_chunked(const Tensor& x, const Tensor& w2d, const Tensor& bias, const ConvGeom& g) {
-  const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3), O = w2d.size(0), K = w2d.size(1);
-  const int64_t L = g.oh * g.ow;
-  const int64_t chunk = std::max<int64_t>(1, (512 * 1024) / std::max<int64_t>(K * L * int64_t(x.element_size()), 1));
-  auto col_of = [K, L, g](const Tensor& xc) {  // [K, nb, L] of a contiguous chunk of images
-    Tensor col = empty({K, xc.size(0), L}, xc.options());
-    detail::kernel<Im2colFn>(OpId::im2col, xc.device())(col, xc, g);
-    return col;
-  };
-  Tensor out = empty({N, O, g.oh, g.ow}, x.options());
-  {
-    NoGradGuard ng;
-    const Tensor xd = x.detach().contiguous(), wd = w2d.detach();
-    const Tensor b2 = bias.defined() ? bias.detach().reshape({O, 1}) : Tensor();
-    for (int64_t n0 = 0; n0 < N; n0 += chunk) {
-      const int64_t nb = std::min(chunk, N - n0);
-      Tensor col = col_of(xd.narrow(0, n0, nb)).view({K, nb * L});
-      Tensor y = b2.defined() ? addmm(b2, wd, col) : mm(wd, col);  // [O, nb L]
-      out.narrow(0, n0, nb).copy_(y.view({O, nb, g.oh, g.ow}).permute({1, 0, 2, 3}));
-    }
-  }
-  return autograd::record(
-      "conv2d", {x, w2d, bias}, out,
-      [x_ = autograd::save(x), w_ = autograd::save(w2d), g, chunk, C, H, W, col_of](const Tensor& grad,
-                                                                                   const autograd::GradMask& needs) {
-        const Tensor x = x_.get(), w2d = w_.get();
-        const int64_t N = x.size(0), O = w2d.size(0), K = w2d.size(1), L = g.oh * g.ow;
-        Tensor gb = needs[2] ? grad.sum({0, 2, 3}) : Tensor();
-        if (is_grad_enabled()) {  // create_graph: the composed formulas, differentiable again
-          Tensor col = detail::im2col(x, g).reshape({K, N * L});
-          Tensor gp = grad.permute({1, 0, 2, 3}).reshape({O, N * L});
-          return tensor_list{needs[0] ? detail::col2im(mm(w2d.t(), gp).reshape({K, N, L}), g, C, H, W) : Tensor(),
-                             needs[1] ? mm(gp, col.t()) : Tensor(), gb};
-        }
-        const Tensor xd = x.contiguous();
-        Tensor gx = needs[0] ? empty({N, C, H, W}, x.options()) : Tensor();
-        Tensor gw = needs[1] ? zeros({O, K}, w2d.options()) : Tensor();
-        const Tensor wt = w2d.t();
-        for (int64_t n0 = 0; n0 < N; n0 += chunk) {
-          const int64_t nb = std::min(chunk, N - n0);
-          // [O, nb L]: this chunk's gradient in the GEMM's layout
-          Tensor gp = grad.narrow(0, n0, nb).reshape({nb, O, L}).permute({1, 0, 2}).contiguous().view({O, nb * L});
-          if (needs[1]) gw.add_(mm(gp, col_of(xd.narrow(0, n0, nb)).view({K, nb * L}).t()));
-          if (needs[0]) {
-            Tensor gcol = mm(wt, gp);  // [K, nb L] = [K, nb, L], col2im's layout
-            detail::kernel<Col2imFn>(OpId::col2im, x.device())(gx.narrow(0, n0, nb), gcol, g);
-          }
-        }
-        return tensor_list{gx, gw, gb};
-      });
-}
-
 // x: [N, C, H, W]  w: [O, C / G, kh, kw]  bias: [O] -> [N, O, oh, ow].
 // `sp` is only for messages (conv1d runs as conv2d with H = 1).
 Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias, const std::vector<int64_t>& s,
@@ -161,8 +101,6 @@ Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tenso
   ConvGeom g{
       kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], (H + 2 * p[0] - ekh) / s[0] + 1, (W + 2 * p[1] - ekw) / s[1] + 1};
   const int64_t L = g.oh * g.ow, Kg = (C / G) * kh * kw;
-  if (G == 1 && x.device().is_cpu() && N > 0 && L > 0 && Kg > 0 && O > 0)
-    return conv2d_chunked(x, w.reshape({O, Kg}), bias, g);
   Tensor col = detail::im2col(x, g);  // [C kh kw, N, L]
   Tensor out;                         // [O, N L]
   if (G == 1) {

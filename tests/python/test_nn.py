@@ -256,8 +256,7 @@ def test_conv2d(kw):
 
 
 @pytest.mark.parametrize("kw", [dict(), dict(stride=2, padding=2, dilation=2), dict(bias=False)])
-def test_conv2d_in_many_chunks(kw):
-    # images big enough that the batch runs in several chunks (Note [Chunked convolution])
+def test_conv2d_larger_images(kw):
     check_module(tnn.Conv2d(3, 5, 5, **kw), nn.Conv2d(3, 5, 5, **kw), (7, 3, 70, 66), atol=2e-3, rtol=1e-3)
 
 
