@@ -58,12 +58,21 @@ void im2col_impl(const Tensor& col, const Tensor& im, const ConvGeom& g) {
     valid_range(W, OW, SW, g.pw, kj * g.dw, w0[size_t(kj)], w1[size_t(kj)]);
     woff[size_t(kj)] = kj * g.dw - g.pw;
   }
+  const bool dense = g.ph == 0 && g.pw == 0 && SH == 1 && SW == 1 && DH == 1 && g.dw == 1;
   // One (n, c) input plane per task, which stays in L1 while all K of its
   // rows of col are written.
   parallel_for(0, N * C, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(K * L, 1)), [&](int64_t b, int64_t e) {
     for (int64_t nc = b; nc < e; ++nc) {
       const int64_t n = nc / C, c = nc % C;
       const T* plane = x + nc * H * W;
+      if (dense) {  // every tap's block is a plain 2-D copy
+        for (int64_t k = 0; k < K; ++k) {
+          const T* src = plane + (k / KW) * W + k % KW;
+          T* dst = out + ((c * K + k) * N + n) * L;
+          for (int64_t oh = 0; oh < OH; ++oh, src += W, dst += OW) copy_run(dst, src, OW);
+        }
+        continue;
+      }
       for (int64_t k = 0; k < K; ++k) {
         const int64_t ki = k / KW, kj = k % KW;
         const int64_t a = w0[size_t(kj)], z = w1[size_t(kj)], off = woff[size_t(kj)];

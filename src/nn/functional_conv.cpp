@@ -104,11 +104,13 @@ Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tenso
   Tensor col = detail::im2col(x, g);  // [C kh kw, N, L]
   Tensor out;                         // [O, N L]
   if (G == 1) {
-    out = mm(w.reshape({O, Kg}), col.reshape({Kg, N * L}));
+    // the bias goes in as the GEMM's C (beta = 1): no separate pass
+    out = bias.defined() ? addmm(bias.reshape({O, 1}), w.reshape({O, Kg}), col.reshape({Kg, N * L}))
+                         : mm(w.reshape({O, Kg}), col.reshape({Kg, N * L}));
   } else {
     out = matmul(w.reshape({G, O / G, Kg}), col.reshape({G, Kg, N * L})).reshape({O, N * L});
+    if (bias.defined()) out = out + bias.reshape({O, 1});
   }
-  if (bias.defined()) out = out + bias.reshape({O, 1});
   return out.reshape({O, N, g.oh, g.ow}).permute({1, 0, 2, 3}).contiguous();
 }
 
