@@ -1,4 +1,4 @@
-// A 64-128-10 MLP on the 8x8 digits that Debian's python3-sklearn ships,
+// A 64-128-128-10 MLP on the 8x8 digits that Debian's python3-sklearn ships,
 // with ember::nn, ember::optim, ember::data and ember::io (the C++ twin of
 // examples/python/mlp_digits.py): a progress bar, a checkpoint (model +
 // optimizer + scheduler + epoch) after every epoch, --resume, and the loss
@@ -23,7 +23,8 @@ namespace nn = ember::nn;
 struct MLPImpl : nn::Module {
   explicit MLPImpl(int64_t hidden = 128)
       : nn::Module("MLP"),
-        net(register_module("net", nn::Sequential(nn::Linear(64, hidden), nn::ReLU(), nn::Linear(hidden, 10)))) {}
+        net(register_module("net", nn::Sequential(nn::Linear(64, hidden), nn::ReLU(), nn::Linear(hidden, hidden),
+                                                  nn::ReLU(), nn::Linear(hidden, 10)))) {}
   ember::Tensor forward(const ember::Tensor& x) { return net(x); }
   nn::Sequential net;
 };
@@ -35,7 +36,7 @@ int main(int argc, char** argv) {
   double lr = 2e-3;
   int64_t workers = 0;
   examples::CommonArgs common;
-  examples::ArgParser parser("mlp_digits", "A 64-128-10 MLP on the 8x8 digits (ember::nn, optim, data, io).");
+  examples::ArgParser parser("mlp_digits", "A 64-128-128-10 MLP on the 8x8 digits (ember::nn, optim, data, io).");
   parser.option("--epochs", &epochs_arg, "epochs (default 30; 2 with --quick)")
       .option("--batch-size", &batch_size, "batch size")
       .option("--lr", &lr, "Adam learning rate (cosine-annealed per epoch)")
