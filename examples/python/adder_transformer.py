@@ -195,7 +195,8 @@ def main():
                     "args": {"d_model": args.d_model, "layers": args.layers, "heads": args.heads}},
                    args.checkpoint)
         save_loss_curve(losses, loss_curve_path(args.checkpoint), "adder_transformer (answer-token CE)",
-                        extra=("held-out exact match", [e[0] for e in evals], [e[1] for e in evals]))
+                        extra=("held-out exact match", [e[0] for e in evals], [e[1] for e in evals]),
+                        final=step >= args.steps)
         if not math.isfinite(v):
             raise SystemExit("adder_transformer: the loss diverged")
 

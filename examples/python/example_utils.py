@@ -42,9 +42,17 @@ def loss_curve_path(checkpoint):
     return os.path.splitext(checkpoint)[0] + "_loss.png"
 
 
-def save_loss_curve(losses, path, title, xlabel="step", extra=None):
+_last_plot = [0.0]
+
+
+def save_loss_curve(losses, path, title, xlabel="step", extra=None, final=True):
     """Plots the per-step losses (and a smoothed curve) with matplotlib's Agg backend.
-    ``extra``: optional (label, xs, ys) for a second axis (e.g. test accuracy)."""
+    ``extra``: optional (label, xs, ys) for a second axis (e.g. test accuracy).
+    Drawing takes ~0.4 s, longer than an epoch of the digits examples, so a
+    call with final=False (the epochs before the last) draws at most every 10 s."""
+    if not final and time.monotonic() - _last_plot[0] < 10:
+        return
+    _last_plot[0] = time.monotonic()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -91,7 +91,8 @@ def main():
         ember.save({"model": model.state_dict(), "optim": opt.state_dict(), "sched": sched.state_dict(),
                     "epoch": epoch + 1, "losses": ember.tensor(losses), "test_acc": accs}, args.checkpoint)
         save_loss_curve(losses, loss_curve_path(args.checkpoint), "mlp_digits",
-                        extra=("test acc", [(k + 1) * len(train_loader) for k in range(len(accs))], accs))
+                        extra=("test acc", [(k + 1) * len(train_loader) for k in range(len(accs))], accs),
+                        final=epoch + 1 == args.epochs)
 
     acc = evaluate(model, test_loader)
     print("test accuracy: %.2f%% (%d samples); %.1f s; checkpoint: %s; loss curve: %s" % (
