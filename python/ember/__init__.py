@@ -149,6 +149,49 @@ def typename(obj):
     return type(obj).__qualname__
 
 
+class finfo:  # noqa: N801  (torch's name)
+    """Machine limits of a floating-point dtype, as torch.finfo."""
+
+    # bits, eps, max, tiny (smallest normal), resolution (10**-digits)
+    _TABLE = {
+        "float32": (32, 2.0 ** -23, 3.4028234663852886e38, 2.0 ** -126, 1e-06),
+        "float64": (64, 2.0 ** -52, 1.7976931348623157e308, 2.0 ** -1022, 1e-15),
+        "float16": (16, 2.0 ** -10, 65504.0, 2.0 ** -14, 0.001),
+        "bfloat16": (16, 2.0 ** -7, 3.3895313892515355e38, 2.0 ** -126, 0.01),
+    }
+
+    def __init__(self, type=None):  # noqa: A002
+        type = _C.get_default_dtype() if type is None else type  # noqa: A001
+        name = repr(type).split(".")[-1]
+        if name not in self._TABLE:
+            raise TypeError("finfo: expected a floating-point dtype, got " + repr(type))
+        self.dtype = name
+        self.bits, self.eps, self.max, self.tiny, self.resolution = self._TABLE[name]
+        self.min = -self.max
+        self.smallest_normal = self.tiny
+
+    def __repr__(self):
+        return ("finfo(resolution=%g, min=%g, max=%g, eps=%g, smallest_normal=%g, tiny=%g, dtype=%s)"
+                % (self.resolution, self.min, self.max, self.eps, self.tiny, self.tiny, self.dtype))
+
+
+class iinfo:  # noqa: N801  (torch's name)
+    """Limits of an integer dtype, as torch.iinfo."""
+
+    _TABLE = {"uint8": (8, 0, 255), "int8": (8, -128, 127), "int16": (16, -2 ** 15, 2 ** 15 - 1),
+              "int32": (32, -2 ** 31, 2 ** 31 - 1), "int64": (64, -2 ** 63, 2 ** 63 - 1)}
+
+    def __init__(self, type):  # noqa: A002
+        name = repr(type).split(".")[-1]
+        if name not in self._TABLE:
+            raise TypeError("iinfo: expected an integer dtype, got " + repr(type))
+        self.dtype = name
+        self.bits, self.min, self.max = self._TABLE[name]
+
+    def __repr__(self):
+        return "iinfo(min=%d, max=%d, dtype=%s)" % (self.min, self.max, self.dtype)
+
+
 def _check_einsum_args(*args):
     return args
 

@@ -154,6 +154,10 @@ def lr_sequence(lib, make_sched, steps=12, base=None, opt="SGD"):
     lambda lib, o: lib.optim.lr_scheduler.SequentialLR(
         o, [lib.optim.lr_scheduler.LinearLR(o, start_factor=0.1, total_iters=3),
             lib.optim.lr_scheduler.CosineAnnealingLR(o, T_max=6)], milestones=[3]),
+    lambda lib, o: lib.optim.lr_scheduler.ConstantLR(o, factor=0.5, total_iters=4),
+    lambda lib, o: lib.optim.lr_scheduler.MultiplicativeLR(o, lambda e: 0.9),
+    lambda lib, o: lib.optim.lr_scheduler.PolynomialLR(o, total_iters=6, power=2.0),
+    lambda lib, o: lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(o, T_0=3, T_mult=2, eta_min=0.001),
 ])
 def test_scheduler_sequences(make):
     t, tl = lr_sequence(torch, make)
@@ -168,3 +172,32 @@ def test_onecycle_with_adam_betas():
     t, _ = lr_sequence(torch, make, steps=9, opt="Adam")
     e, _ = lr_sequence(ember, make, steps=9, opt="Adam")
     np.testing.assert_allclose(np.array(e), np.array(t), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kw", [dict(), dict(mode="max", threshold_mode="abs", threshold=0.1),
+                                dict(patience=1, cooldown=2, min_lr=0.02, factor=0.5)])
+def test_reduce_lr_on_plateau(kw):
+    metrics = [1.0, 0.9, 0.95, 0.95, 0.95, 0.89, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.88, 0.9, 0.9, 0.9] * 2
+    if kw.get("mode") == "max":
+        metrics = [-m for m in metrics]
+    kw = dict(kw, patience=kw.get("patience", 2))
+
+    def run_lib(lib):
+        p = lib.nn.Parameter(lib.zeros(2))
+        o = lib.optim.SGD([p], lr=0.1)
+        s = lib.optim.lr_scheduler.ReduceLROnPlateau(o, **kw)
+        lrs = []
+        for m in metrics:
+            o.step()
+            s.step(lib.tensor(m))
+            lrs.append(o.param_groups[0]["lr"])
+        return lrs, s
+
+    t, ts = run_lib(torch)
+    e, es = run_lib(ember)
+    np.testing.assert_allclose(e, t, rtol=1e-12)
+    assert es.num_bad_epochs == ts.num_bad_epochs and es.best == pytest.approx(ts.best)
+    sd = es.state_dict()
+    assert "optimizer" not in sd and sd["best"] == es.best
+    with pytest.raises(ValueError):
+        ember.optim.lr_scheduler.ReduceLROnPlateau(es.optimizer, factor=1.5)

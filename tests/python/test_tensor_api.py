@@ -301,3 +301,19 @@ def test_nn_functional_namespace():
     assert F.gelu(x, approximate="tanh").shape == (1, 3)
     assert F.softmax(x, dim=1).sum().item() == pytest.approx(1.0)
     assert F.one_hot(ember.tensor([1, 0]), 3).tolist() == [[0, 1, 0], [1, 0, 0]]
+
+
+def test_finfo_iinfo_match_torch():
+    import torch as real_torch
+    import ember as E
+
+    for d in ("float32", "float64", "float16", "bfloat16"):
+        e, t = E.finfo(getattr(E, d)), real_torch.finfo(getattr(real_torch, d))
+        for f in ("bits", "eps", "max", "min", "tiny", "resolution", "smallest_normal"):
+            assert getattr(e, f) == getattr(t, f), (d, f)
+    assert E.finfo().eps == real_torch.finfo().eps
+    for d in ("uint8", "int8", "int16", "int32", "int64"):
+        e, t = E.iinfo(getattr(E, d)), real_torch.iinfo(getattr(real_torch, d))
+        assert (e.bits, e.min, e.max) == (t.bits, t.min, t.max)
+    with pytest.raises(TypeError):
+        E.finfo(E.int64)
