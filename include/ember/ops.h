@@ -52,6 +52,10 @@ EMBER_API Tensor randperm(int64_t n, Generator& gen, const TensorOptions& option
 EMBER_API Tensor bernoulli(const Tensor& input);
 EMBER_API Tensor bernoulli(const Tensor& input, Generator& gen);
 EMBER_API Tensor bernoulli(const Tensor& input, double p);
+/// num_samples category indices per row of input ([C] or [R, C] non-negative
+/// weights, not necessarily normalized), with or without replacement (int64).
+EMBER_API Tensor multinomial(const Tensor& input, int64_t num_samples, bool replacement = false);
+EMBER_API Tensor multinomial(const Tensor& input, int64_t num_samples, bool replacement, Generator& gen);
 EMBER_API Tensor normal(double mean, double std, IntArrayRef size, const TensorOptions& options = {});
 /// In-place fills with an explicit generator.
 EMBER_API Tensor& normal_(Tensor& t, double mean, double std, Generator& gen);

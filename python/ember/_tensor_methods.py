@@ -89,8 +89,15 @@ def apply_(self, fn):
     raise NotImplementedError("apply_ is not supported")
 
 
+def multinomial(self, num_samples, replacement=False, *, generator=None):
+    from . import _C
+
+    return _C.multinomial(self, num_samples, replacement, generator=generator)
+
+
 def _install(cls):
     for name, fn in [
+        ("multinomial", multinomial),
         ("register_hook", register_hook),
         ("__reversed__", __reversed__),
         ("__contains__", __contains__),

@@ -119,6 +119,11 @@ void init_creation(py::module_& m) {
     return ember::normal(mean, std, size, make_options(dtype, device, rg));
   }, py::arg("mean"), py::arg("std"), py::arg("size"), py::kw_only(), py::arg("generator") = py::none(),
         py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false);
+  m.def("multinomial", [](T input, int64_t num_samples, bool replacement, std::shared_ptr<ember::Generator> gen) {
+    return gen ? ember::multinomial(input, num_samples, replacement, *gen)
+               : ember::multinomial(input, num_samples, replacement);
+  }, py::arg("input"), py::arg("num_samples"), py::arg("replacement") = false, py::kw_only(),
+        py::arg("generator") = py::none());
   m.def("bernoulli", [](T input, std::optional<double> p, std::shared_ptr<ember::Generator> gen) {
     if (p) return ember::bernoulli(input, *p);
     return gen ? ember::bernoulli(input, *gen) : ember::bernoulli(input);

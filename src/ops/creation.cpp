@@ -1,7 +1,9 @@
 // Factory functions: empty, zeros, ones, full, arange, linspace, eye,
 // *_like, random tensors, tensor(...) from values, from_blob.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "ops/kernels_api.h"
 #include "ops/ops_common.h"
@@ -210,6 +212,76 @@ Tensor bernoulli(const Tensor& input) { return bernoulli(input, default_generato
 Tensor bernoulli(const Tensor& input, double p) {
   EMBER_CHECK(p >= 0 && p <= 1, "bernoulli: p must be in [0, 1], got ", p);
   return bernoulli(full_like(input, p, TensorOptions().dtype(kFloat64))).to(input.dtype());
+}
+
+Tensor multinomial(const Tensor& input, int64_t num_samples, bool replacement, Generator& gen) {
+  detail::check_defined(input, "multinomial");
+  EMBER_CHECK(input.dim() == 1 || input.dim() == 2, "multinomial: prob_dist must be 1 or 2 dim, got shape ",
+              input.sizes());
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), "multinomial: only supports floating-point dtypes for input, got ",
+                   input.dtype());
+  EMBER_CHECK(num_samples > 0, "multinomial: cannot sample n_sample <= 0 samples (got ", num_samples, ")");
+  const int64_t R = input.dim() == 2 ? input.size(0) : 1, C = input.size(-1);
+  EMBER_CHECK(C > 0, "multinomial: the distribution has no categories (shape ", input.sizes(), ")");
+  EMBER_CHECK(replacement || num_samples <= C, "multinomial: cannot sample n_sample (", num_samples,
+              ") > prob_dist.size(-1) (", C, ") samples without replacement");
+  NoGradGuard ng;
+  const Tensor w = input.detach().to(kFloat64).cpu().contiguous().view({R, C});
+  // one uniform per draw, from the generator's stream
+  const Tensor u = rand({R, num_samples}, gen, TensorOptions().dtype(kFloat64));
+  Tensor out = make_tensor({R, num_samples}, kInt64, Device(kCPU));
+  const double* pw = w.data_ptr<double>();
+  const double* pu = u.data_ptr<double>();
+  int64_t* po = out.data_ptr<int64_t>();
+  std::vector<double> cum(static_cast<size_t>(C)), left(static_cast<size_t>(C));
+  for (int64_t r = 0; r < R; ++r) {
+    const double* row = pw + r * C;
+    int64_t positive = 0;
+    for (int64_t c = 0; c < C; ++c) {
+      EMBER_CHECK(std::isfinite(row[c]) && row[c] >= 0, "multinomial: probability tensor contains either inf, nan "
+                  "or element < 0 (row ", r, ", category ", c, ": ", row[c], ")");
+      positive += row[c] > 0;
+    }
+    EMBER_CHECK(positive > 0, "multinomial: invalid multinomial distribution (sum of probabilities <= 0) in row ", r);
+    EMBER_CHECK(replacement || positive >= num_samples, "multinomial: invalid multinomial distribution (with "
+                "replacement=False, not enough non-negative category to sample): row ", r, " has ", positive,
+                " categories with positive weight for ", num_samples, " samples");
+    if (replacement) {
+      double total = 0;
+      for (int64_t c = 0; c < C; ++c) cum[size_t(c)] = total += row[c];
+      for (int64_t k = 0; k < num_samples; ++k) {
+        const double target = pu[r * num_samples + k] * total;
+        // first category whose cumulative weight exceeds the target (never a zero-weight one)
+        int64_t c = int64_t(std::upper_bound(cum.begin(), cum.end(), target) - cum.begin());
+        c = std::min(c, C - 1);
+        while (row[c] == 0 && c > 0) --c;
+        po[r * num_samples + k] = c;
+      }
+    } else {
+      // draw, remove the drawn category, renormalize over what is left
+      std::copy(row, row + C, left.begin());
+      for (int64_t k = 0; k < num_samples; ++k) {
+        double total = 0;
+        for (int64_t c = 0; c < C; ++c) total += left[size_t(c)];
+        const double target = pu[r * num_samples + k] * total;
+        double acc = 0;
+        int64_t pick = -1;
+        for (int64_t c = 0; c < C; ++c) {
+          if (left[size_t(c)] <= 0) continue;
+          pick = c;
+          acc += left[size_t(c)];
+          if (acc > target) break;
+        }
+        po[r * num_samples + k] = pick;
+        left[size_t(pick)] = 0;
+      }
+    }
+  }
+  if (input.dim() == 1) out = out.view({num_samples});
+  return input.is_cpu() ? out : out.to(input.device());
+}
+Tensor multinomial(const Tensor& input, int64_t num_samples, bool replacement) {
+  return multinomial(input, num_samples, replacement, default_generator());
 }
 
 Tensor& normal_(Tensor& t, double mean, double std, Generator& gen) {

@@ -1,6 +1,7 @@
 """Tensor properties, conversions to Python values, and repr exactly like
 torch's (with 'torch.' spelled 'ember.')."""
 
+import numpy as np
 import pytest
 
 import ember
@@ -317,3 +318,32 @@ def test_finfo_iinfo_match_torch():
         assert (e.bits, e.min, e.max) == (t.bits, t.min, t.max)
     with pytest.raises(TypeError):
         E.finfo(E.int64)
+
+
+def test_multinomial():
+    p = ember.tensor([0.1, 0.0, 0.6, 0.3])
+    draws = ember.multinomial(p, 40000, replacement=True)
+    assert draws.dtype == ember.int64 and draws.shape == (40000,)
+    freq = np.bincount(draws.numpy(), minlength=4) / 40000
+    np.testing.assert_allclose(freq, [0.1, 0.0, 0.6, 0.3], atol=0.01)  # ~5 sigma
+    # without replacement: distinct, never a zero-weight category, weights need not sum to 1
+    w = ember.tensor([[2.0, 0.0, 1.0, 5.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
+    s = w.multinomial(4)
+    assert s.shape == (2, 4)
+    for row, weights in zip(s.tolist(), w.tolist()):
+        assert len(set(row)) == 4 and all(weights[c] > 0 for c in row)
+    first = ember.multinomial(w[0], 1, generator=ember.Generator().manual_seed(7)).item()
+    assert first == ember.multinomial(w[0], 1, generator=ember.Generator().manual_seed(7)).item()
+    # the first draw without replacement follows the weights
+    firsts = [ember.multinomial(w[0], 2)[0].item() for _ in range(3000)]
+    np.testing.assert_allclose(np.bincount(firsts, minlength=5) / 3000, [2 / 9, 0, 1 / 9, 5 / 9, 1 / 9], atol=0.04)
+    with pytest.raises(RuntimeError, match="not enough non-negative category"):
+        ember.multinomial(p, 4)
+    with pytest.raises(RuntimeError, match="without replacement"):
+        ember.multinomial(p, 5)
+    with pytest.raises(RuntimeError, match="inf, nan or element < 0"):
+        ember.multinomial(ember.tensor([0.5, -0.1]), 1)
+    with pytest.raises(RuntimeError, match="sum of probabilities <= 0"):
+        ember.multinomial(ember.zeros(3), 1, replacement=True)
+    with pytest.raises(RuntimeError, match="1 or 2 dim"):
+        ember.multinomial(ember.ones(2, 2, 2), 1)
