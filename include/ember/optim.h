@@ -171,6 +171,22 @@ class EMBER_API Adagrad : public Optimizer {
   void step() override;
 };
 
+struct EMBER_API AdadeltaOptions : OptimizerOptions {
+  AdadeltaOptions(double lr = 1.0) : lr_(lr) {}
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdadeltaOptions>(*this); }
+  double get_lr() const override { return lr_; }
+  void set_lr(double lr) override { lr_ = lr; }
+  EMBER_ARG(double, lr);
+  EMBER_ARG(double, rho) = 0.9;
+  EMBER_ARG(double, eps) = 1e-6;
+  EMBER_ARG(double, weight_decay) = 0;
+};
+class EMBER_API Adadelta : public Optimizer {
+ public:
+  Adadelta(std::vector<Tensor> params, const AdadeltaOptions& options = AdadeltaOptions());
+  void step() override;
+};
+
 // ---------------------------------------------------------------- schedulers
 /// Base of the learning-rate schedulers: step() advances one epoch and
 /// writes the new rate into every param group (torch's chainable form).

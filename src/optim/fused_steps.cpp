@@ -121,8 +121,32 @@ void adagrad(T* __restrict p, const T* __restrict g, T* __restrict sum, int64_t 
   }
 }
 
+template <typename T>
+void adadelta(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __restrict acc, int64_t n,
+              const AdadeltaHyper& h) {
+  const T rho = T(h.rho), eps = T(h.eps), lr = T(h.lr), wd = T(h.weight_decay);
+  const T sign = h.maximize ? T(-1) : T(1);
+  with_bool(h.weight_decay != 0, [&](auto decay) {
+    for (int64_t i = 0; i < n; ++i) {
+      T gi = sign * g[i];
+      if (decay) gi += wd * p[i];
+      const T s = rho * sq[i] + (1 - rho) * (gi * gi);
+      sq[i] = s;
+      const T delta = std::sqrt(acc[i] + eps) / std::sqrt(s + eps) * gi;
+      acc[i] = rho * acc[i] + (1 - rho) * (delta * delta);
+      p[i] -= lr * delta;
+    }
+  });
+}
+
 }  // namespace
 
+void adadelta_step(float* p, const float* g, float* sq, float* acc, int64_t n, const AdadeltaHyper& h) {
+  adadelta(p, g, sq, acc, n, h);
+}
+void adadelta_step(double* p, const double* g, double* sq, double* acc, int64_t n, const AdadeltaHyper& h) {
+  adadelta(p, g, sq, acc, n, h);
+}
 void sgd_step(float* p, const float* g, float* buf, bool first, int64_t n, const SGDHyper& h) {
   sgd(p, g, buf, first, n, h);
 }

@@ -52,6 +52,14 @@ EMBER_API void adagrad_step(float* p, const float* g, float* sum, int64_t step, 
 EMBER_API void adagrad_step(double* p, const double* g, double* sum, int64_t step, int64_t n,
                             const AdagradHyper& h);
 
+struct AdadeltaHyper {
+  double lr, rho, eps, weight_decay;
+  bool maximize;
+};
+/// sq: running average of squared gradients; acc: of squared updates.
+EMBER_API void adadelta_step(float* p, const float* g, float* sq, float* acc, int64_t n, const AdadeltaHyper& h);
+EMBER_API void adadelta_step(double* p, const double* g, double* sq, double* acc, int64_t n, const AdadeltaHyper& h);
+
 }  // namespace fused
 }  // namespace optim
 }  // namespace ember

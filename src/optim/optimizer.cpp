@@ -205,6 +205,24 @@ void Adagrad::step() {
   });
 }
 
+Adadelta::Adadelta(std::vector<Tensor> params, const AdadeltaOptions& o)
+    : Optimizer(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o.clone()) {
+  EMBER_CHECK_VALUE(o.lr() >= 0, "Invalid learning rate: ", o.lr());
+  EMBER_CHECK_VALUE(o.rho() >= 0 && o.rho() <= 1, "Invalid rho value: ", o.rho());
+  EMBER_CHECK_VALUE(o.eps() >= 0, "Invalid epsilon value: ", o.eps());
+}
+void Adadelta::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+    using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+    const auto& o = static_cast<const AdadeltaOptions&>(groups_[gi].options());
+    T* sq = buffer<T>(st, "square_avg", like, 0);
+    T* acc = buffer<T>(st, "acc_delta", like, 0);
+    ++st.step;
+    fused::adadelta_step(p, g, sq, acc, n, fused::AdadeltaHyper{o.lr(), o.rho(), o.eps(), o.weight_decay(), false});
+  });
+}
+
 // ---------------------------------------------------------------- clipping
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type) {
   NoGradGuard ng;

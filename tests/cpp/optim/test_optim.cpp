@@ -49,6 +49,14 @@ TEST(Optim, AdamAdamWRMSpropAdagrad) {
               {1.287982405373645, -1.700432362586212, 2.6875679010927547});
 }
 
+TEST(Optim, Adadelta) {
+  using namespace optim;
+  expect_traj(run([](auto p) { return Adadelta(p, AdadeltaOptions(1.0)); }),
+              {1.0163429503268009, -1.983631144274328, 2.9835874192330416});
+  expect_traj(run([](auto p) { return Adadelta(p, AdadeltaOptions(0.5).rho(0.8).eps(1e-5).weight_decay(0.1)); }),
+              {1.0190389620390916, -1.980922970995042, 2.980869124421805});
+}
+
 TEST(Optim, Schedulers) {
   using namespace optim;
   auto check = [](auto make, std::vector<double> ref) {
