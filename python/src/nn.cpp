@@ -42,6 +42,13 @@ Tensor conv_nd(bool two_d, const Tensor& input, const Tensor& weight, const OptT
                : ember::conv1d(input, weight, opt(bias), s, p, d, groups);
 }
 
+// inplace=True: computed out of place, then copied back into input
+Tensor maybe_inplace(Tensor input, const Tensor& result, bool inplace) {
+  if (!inplace) return result;
+  input.copy_(result);
+  return input;
+}
+
 std::vector<int64_t> opt_stride(py::handle stride) {
   if (stride.is_none()) return {};
   auto v = int_list(stride, "stride");
@@ -159,6 +166,27 @@ void adagrad_step(const std::vector<Tensor>& params, const std::vector<Tensor>& 
     else
       ember::optim::fused::adagrad_step(p.data_ptr<double>(), g.data_ptr<double>(), state_ptr<double>(s, p, "sum"),
                                         steps.at(i), p.numel(), h);
+    p._increment_version();
+  }
+}
+
+void adadelta_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads,
+                   const std::vector<OptT>& square_avgs, const std::vector<OptT>& acc_deltas, double lr, double rho,
+                   double eps, double weight_decay, bool maximize) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::AdadeltaHyper h{lr, rho, eps, weight_decay, maximize};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "Adadelta");
+    Tensor g = grad_like(p, grads.at(i)), sq = at(square_avgs, i), acc = at(acc_deltas, i);
+    if (!sq.defined() || !acc.defined()) throw py::value_error("Adadelta: missing state tensors");
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::adadelta_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(sq, p, "square_avg"),
+                                         state_ptr<float>(acc, p, "acc_delta"), p.numel(), h);
+    else
+      ember::optim::fused::adadelta_step(p.data_ptr<double>(), g.data_ptr<double>(),
+                                         state_ptr<double>(sq, p, "square_avg"), state_ptr<double>(acc, p, "acc_delta"),
+                                         p.numel(), h);
     p._increment_version();
   }
 }
@@ -328,6 +356,33 @@ void init_nn(py::module_& root) {
     }
     return r;
   }, arg("input"), arg("alpha") = 1.0, arg("inplace") = false, "x if x > 0 else alpha * (exp(x) - 1).");
+  m.def("hardtanh", [](Tensor input, double min_val, double max_val, bool inplace) {
+    return maybe_inplace(input, ember::hardtanh(input, min_val, max_val), inplace);
+  }, arg("input"), arg("min_val") = -1.0, arg("max_val") = 1.0, arg("inplace") = false,
+        "x clamped to [min_val, max_val] (gradient 0 at the bounds).");
+  m.def("relu6", [](Tensor input, bool inplace) { return maybe_inplace(input, ember::relu6(input), inplace); },
+        arg("input"), arg("inplace") = false, "hardtanh(x, 0, 6).");
+  m.def("logsigmoid", &ember::logsigmoid, arg("input"), "log(sigmoid(x)).");
+  m.def("selu", [](Tensor input, bool inplace) { return maybe_inplace(input, ember::selu(input), inplace); },
+        arg("input"), arg("inplace") = false, "scale * elu(x, alpha) (alpha 1.6733, scale 1.0507).");
+  m.def("celu", [](Tensor input, double alpha, bool inplace) {
+    return maybe_inplace(input, ember::celu(input, alpha), inplace);
+  }, arg("input"), arg("alpha") = 1.0, arg("inplace") = false, "max(0,x) + min(0, alpha * (exp(x/alpha) - 1)).");
+  m.def("mish", [](Tensor input, bool inplace) { return maybe_inplace(input, ember::mish(input), inplace); },
+        arg("input"), arg("inplace") = false, "x * tanh(softplus(x)).");
+  m.def("hardswish", [](Tensor input, bool inplace) {
+    return maybe_inplace(input, ember::hardswish(input), inplace);
+  }, arg("input"), arg("inplace") = false, "x * relu6(x + 3) / 6.");
+  m.def("hardsigmoid", [](Tensor input, bool inplace) {
+    return maybe_inplace(input, ember::hardsigmoid(input), inplace);
+  }, arg("input"), arg("inplace") = false, "relu6(x + 3) / 6.");
+  m.def("glu", &ember::glu, arg("input"), arg("dim") = -1, "a * sigmoid(b) for the halves a, b of input along dim.");
+  m.def("prelu", &ember::prelu, arg("input"), arg("weight"), "x if x > 0 else weight * x (weight per channel, dim 1).");
+  m.def("softsign", &ember::softsign, arg("input"), "x / (1 + |x|).");
+  m.def("softmin", &ember::softmin, arg("input"), arg("dim"), "softmax(-x, dim).");
+  m.def("threshold", [](Tensor input, double threshold, double value, bool inplace) {
+    return maybe_inplace(input, ember::threshold(input, threshold, value), inplace);
+  }, arg("input"), arg("threshold"), arg("value"), arg("inplace") = false, "x if x > threshold else value.");
 
   // ---- losses ----
   m.def("cross_entropy", [](const Tensor& input, const Tensor& target, const OptT& weight, int64_t ignore_index,
@@ -378,6 +433,8 @@ void init_nn(py::module_& root) {
   m.def("_rmsprop_step", &rmsprop_step, arg("params"), arg("grads"), arg("square_avgs"), arg("grad_avgs"),
         arg("momentum_buffers"), arg("lr"), arg("alpha"), arg("eps"), arg("weight_decay"), arg("momentum"),
         arg("centered"), arg("maximize"), "One RMSprop step.");
+  m.def("_adadelta_step", &adadelta_step, arg("params"), arg("grads"), arg("square_avgs"), arg("acc_deltas"),
+        arg("lr"), arg("rho"), arg("eps"), arg("weight_decay"), arg("maximize"), "One Adadelta step.");
   m.def("_adagrad_step", &adagrad_step, arg("params"), arg("grads"), arg("state_sums"), arg("steps"), arg("lr"),
         arg("weight_decay"), arg("lr_decay"), arg("eps"), arg("maximize"), "One Adagrad step.");
 

@@ -1,6 +1,7 @@
-// dropout, embedding, pad, interpolate, scaled_dot_product_attention,
-// leaky_relu, elu: compositions of ember ops (embedding has its own
-// backward so that padding_idx rows get no gradient).
+// dropout, embedding, pad, interpolate, scaled_dot_product_attention and
+// the activations (leaky_relu, elu, hardtanh, selu, glu, prelu, ...):
+// compositions of ember ops (embedding has its own backward so that
+// padding_idx rows get no gradient).
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -248,6 +249,86 @@ Tensor leaky_relu(const Tensor& input, double negative_slope) {
 Tensor elu(const Tensor& input, double alpha) {
   // expm1 of min(x, 0): the branch not taken never overflows in backward
   return where(input > 0, input, expm1(input.clamp_max(0)) * alpha);
+}
+
+// ------------------------------------------------------------ activations
+// Note [Activation kinks]: each is written with `where` so that autograd's
+// gradient at a kink is the one torch 1.13 returns: hardtanh/hardsigmoid/
+// threshold give 0 at their bounds, prelu/selu/celu their negative piece
+// at 0. hardswish takes its middle piece at -3 (-0.5) and its right piece at
+// 3 (1): torch's vectorized CPU kernel, which every tensor of 8 or more
+// floats goes through (its scalar tail and CUDA kernel give 1.5 at 3).
+
+Tensor hardtanh(const Tensor& input, double min_val, double max_val) {
+  EMBER_CHECK_VALUE(max_val >= min_val, "hardtanh: min_val (", min_val, ") cannot be greater than max_val (", max_val,
+                    ")");
+  // See Note [Activation kinks]; NaN passes through as in clamp
+  return where(input <= min_val, Scalar(min_val), where(input >= max_val, Scalar(max_val), input));
+}
+
+Tensor relu6(const Tensor& input) { return hardtanh(input, 0.0, 6.0); }
+
+Tensor logsigmoid(const Tensor& input) { return -softplus(-input); }
+
+Tensor selu(const Tensor& input) {
+  constexpr double kAlpha = 1.6732632423543772848170429916717;
+  constexpr double kScale = 1.0507009873554804934193349852946;
+  return elu(input, kAlpha) * kScale;
+}
+
+Tensor celu(const Tensor& input, double alpha) {
+  EMBER_CHECK_VALUE(alpha != 0, "celu: alpha cannot be 0 (ZeroDivisionError)");
+  return where(input > 0, input, expm1(input.clamp_max(0) * (1.0 / alpha)) * alpha);
+}
+
+Tensor mish(const Tensor& input) { return input * tanh(softplus(input)); }
+
+Tensor hardswish(const Tensor& input) {
+  // See Note [Activation kinks]
+  return where(input < -3, Scalar(0.0), where(input < 3, input * (input + 3) * (1.0 / 6), input));
+}
+
+Tensor hardsigmoid(const Tensor& input) {
+  // See Note [Activation kinks]
+  return where(input <= -3, Scalar(0.0), where(input >= 3, Scalar(1.0), input * (1.0 / 6) + 0.5));
+}
+
+Tensor glu(const Tensor& input, int64_t dim) {
+  EMBER_CHECK(input.dim() > 0, "glu: glu does not support scalars because halving size must be even");
+  const int64_t d = detail::wrap_dim(dim, input.dim(), "glu");
+  EMBER_CHECK(input.size(d) % 2 == 0, "glu: halving dimension must be even, but dimension ", d, " is size ",
+              input.size(d), " (input shape ", input.sizes(), ")");
+  const int64_t h = input.size(d) / 2;
+  return input.narrow(d, 0, h) * sigmoid(input.narrow(d, h, h));
+}
+
+Tensor prelu(const Tensor& input, const Tensor& weight) {
+  // x: [N, C, *]  weight: [1] or [C]
+  detail::check_defined(input, "prelu");
+  detail::check_defined(weight, "prelu");
+  Tensor w = weight;
+  if (weight.numel() != 1) {
+    const int64_t channels = input.dim() >= 2 ? input.size(1) : 1;
+    EMBER_CHECK(weight.numel() == channels,
+                "prelu: mismatch of parameter numbers and input channel size. Found parameter numbers = ",
+                weight.numel(), " and channel size = ", channels, " (input shape ", input.sizes(), ", weight shape ",
+                weight.sizes(), ")");
+    std::vector<int64_t> shape(size_t(input.dim() - 1), 1);
+    shape[0] = channels;
+    w = weight.reshape(shape);  // [C, 1, ...]: broadcasts over dim 1
+  } else {
+    w = weight.reshape({});
+  }
+  // See Note [Activation kinks]
+  return where(input > 0, input, input * w);
+}
+
+Tensor softsign(const Tensor& input) { return input / (input.abs() + 1); }
+
+Tensor softmin(const Tensor& input, int64_t dim) { return softmax(-input, dim); }
+
+Tensor threshold(const Tensor& input, double threshold, double value) {
+  return where(input > threshold, input, Scalar(value));
 }
 
 }  // namespace ember

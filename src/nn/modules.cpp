@@ -176,6 +176,11 @@ GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, bool affine)
   }
 }
 
+PReLUImpl::PReLUImpl(int64_t n, double init) : Module("PReLU"), num_parameters(n) {
+  EMBER_CHECK_VALUE(n > 0, "PReLU: num_parameters must be positive, got ", n);
+  weight = register_parameter("weight", full({n}, init));
+}
+
 RMSNormImpl::RMSNormImpl(std::vector<int64_t> shape, std::optional<double> e, bool affine)
     : Module("RMSNorm"), normalized_shape(std::move(shape)), eps(e) {
   if (affine) weight = register_parameter("weight", ones(normalized_shape));

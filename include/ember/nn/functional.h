@@ -106,6 +106,34 @@ EMBER_API std::tuple<Tensor, Tensor> gru(const Tensor& input, const Tensor& h0, 
                                          bool bidirectional);
 EMBER_API Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01);
 EMBER_API Tensor elu(const Tensor& input, double alpha = 1.0);
+/// clamp to [min_val, max_val]; the gradient is 1 strictly inside, 0 at and
+/// beyond the bounds (torch's, unlike clamp's).
+EMBER_API Tensor hardtanh(const Tensor& input, double min_val = -1.0, double max_val = 1.0);
+/// hardtanh(input, 0, 6).
+EMBER_API Tensor relu6(const Tensor& input);
+/// log(sigmoid(x)) = -softplus(-x), computed stably.
+EMBER_API Tensor logsigmoid(const Tensor& input);
+/// scale * elu(x, alpha) with torch's constants (alpha 1.6733, scale 1.0507).
+EMBER_API Tensor selu(const Tensor& input);
+/// max(0, x) + min(0, alpha * (exp(x / alpha) - 1)); alpha != 0.
+EMBER_API Tensor celu(const Tensor& input, double alpha = 1.0);
+/// x * tanh(softplus(x)).
+EMBER_API Tensor mish(const Tensor& input);
+/// x * relu6(x + 3) / 6.
+EMBER_API Tensor hardswish(const Tensor& input);
+/// relu6(x + 3) / 6.
+EMBER_API Tensor hardsigmoid(const Tensor& input);
+/// Splits input in halves a, b along dim (its size must be even): a * sigmoid(b).
+EMBER_API Tensor glu(const Tensor& input, int64_t dim = -1);
+/// x if x > 0 else weight * x. weight holds 1 value, or one per channel
+/// (input's dim 1, broadcast over the dims after it).
+EMBER_API Tensor prelu(const Tensor& input, const Tensor& weight);
+/// x / (1 + |x|).
+EMBER_API Tensor softsign(const Tensor& input);
+/// softmax(-x, dim).
+EMBER_API Tensor softmin(const Tensor& input, int64_t dim);
+/// x if x > threshold else value.
+EMBER_API Tensor threshold(const Tensor& input, double threshold, double value);
 
 // ---------------------------------------------------------------- losses
 /// input [N, C] or [N, C, d1...] logits; target class indices [N, d1...]

@@ -301,6 +301,82 @@ class EMBER_API ELUImpl : public Module {
 };
 EMBER_MODULE(ELU);
 
+#define EMBER_ACTIVATION(Name, expr)                            \
+  class EMBER_API Name##Impl : public Module {                  \
+   public:                                                      \
+    Name##Impl() : Module(#Name) {}                             \
+    Tensor forward(const Tensor& input) { return expr; }        \
+  };                                                            \
+  EMBER_MODULE(Name)
+EMBER_ACTIVATION(ReLU6, ember::relu6(input));
+EMBER_ACTIVATION(LogSigmoid, ember::logsigmoid(input));
+EMBER_ACTIVATION(SELU, ember::selu(input));
+EMBER_ACTIVATION(Mish, ember::mish(input));
+EMBER_ACTIVATION(Hardswish, ember::hardswish(input));
+EMBER_ACTIVATION(Hardsigmoid, ember::hardsigmoid(input));
+EMBER_ACTIVATION(Softsign, ember::softsign(input));
+#undef EMBER_ACTIVATION
+
+class EMBER_API HardtanhImpl : public Module {
+ public:
+  explicit HardtanhImpl(double min_val = -1.0, double max_val = 1.0)
+      : Module("Hardtanh"), min_val(min_val), max_val(max_val) {}
+  Tensor forward(const Tensor& input) { return ember::hardtanh(input, min_val, max_val); }
+  double min_val, max_val;
+};
+EMBER_MODULE(Hardtanh);
+
+class EMBER_API SoftplusImpl : public Module {
+ public:
+  explicit SoftplusImpl(double beta = 1.0, double threshold = 20.0)
+      : Module("Softplus"), beta(beta), threshold(threshold) {}
+  Tensor forward(const Tensor& input) { return ember::softplus(input, beta, threshold); }
+  double beta, threshold;
+};
+EMBER_MODULE(Softplus);
+
+class EMBER_API CELUImpl : public Module {
+ public:
+  explicit CELUImpl(double alpha = 1.0) : Module("CELU"), alpha(alpha) {}
+  Tensor forward(const Tensor& input) { return ember::celu(input, alpha); }
+  double alpha;
+};
+EMBER_MODULE(CELU);
+
+class EMBER_API GLUImpl : public Module {
+ public:
+  explicit GLUImpl(int64_t dim = -1) : Module("GLU"), dim(dim) {}
+  Tensor forward(const Tensor& input) { return ember::glu(input, dim); }
+  int64_t dim;
+};
+EMBER_MODULE(GLU);
+
+/// weight [num_parameters], filled with init.
+class EMBER_API PReLUImpl : public Module {
+ public:
+  explicit PReLUImpl(int64_t num_parameters = 1, double init = 0.25);
+  Tensor forward(const Tensor& input) { return ember::prelu(input, weight); }
+  int64_t num_parameters;
+  Tensor weight;
+};
+EMBER_MODULE(PReLU);
+
+class EMBER_API SoftminImpl : public Module {
+ public:
+  explicit SoftminImpl(int64_t dim) : Module("Softmin"), dim(dim) {}
+  Tensor forward(const Tensor& input) { return ember::softmin(input, dim); }
+  int64_t dim;
+};
+EMBER_MODULE(Softmin);
+
+class EMBER_API ThresholdImpl : public Module {
+ public:
+  ThresholdImpl(double threshold, double value) : Module("Threshold"), threshold(threshold), value(value) {}
+  Tensor forward(const Tensor& input) { return ember::threshold(input, threshold, value); }
+  double threshold, value;
+};
+EMBER_MODULE(Threshold);
+
 // ---------------------------------------------------------------- containers
 /// Runs its children in order; children are named "0", "1", ...
 class EMBER_API SequentialImpl : public Module {

@@ -808,6 +808,107 @@ TEST(NNMisc, LeakyReluElu) {
                         {T({-2, -0.5, -0.1, 0.3, 2}, {5}).requires_grad_()}));
 }
 
+// Values and input gradients (of sum) at and between the kinks, printed by
+// torch 1.13 in float64 on x = [-3.5, -3, -1, -0.5, 0, 0.5, 1, 3, 6.5].
+TEST(NNMisc, ActivationValuesAndKinkGradients) {
+  auto x = [] { return T({-3.5, -3, -1, -0.5, 0, 0.5, 1, 3, 6.5}, {9}).requires_grad_(); };
+  struct Case {
+    const char* name;
+    F f;
+    std::vector<double> value, grad;
+  };
+  std::vector<Case> cases = {
+      {"hardtanh", [](const tensor_list& in) { return hardtanh(in[0], -0.5, 3); },
+       {-0.5, -0.5, -0.5, -0.5, 0.0, 0.5, 1.0, 3.0, 3.0}, {0, 0, 0, 0, 1, 1, 1, 0, 0}},
+      {"relu6", [](const tensor_list& in) { return relu6(in[0]); }, {0, 0, 0, 0, 0, 0.5, 1, 3, 6},
+       {0, 0, 0, 0, 0, 1, 1, 1, 0}},
+      {"logsigmoid", [](const tensor_list& in) { return logsigmoid(in[0]); },
+       {-3.5297504182726205, -3.048587351573742, -1.3132616875182228, -0.9740769841801067, -0.6931471805599453,
+        -0.4740769841801067, -0.31326168751822286, -0.04858735157374206, -0.0015023101597542838},
+       {0.9706877692486436, 0.9525741268224333, 0.7310585786300049, 0.6224593312018545, 0.5, 0.37754066879814546,
+        0.2689414213699951, 0.04742587317756679, 0.0015011822567369915}},
+      {"selu", [](const tensor_list& in) { return selu(in[0]); },
+       {-1.705009340957283, -1.6705687287671118, -1.1113307378125625, -0.6917581878028713, 0.0, 0.5253504936777402,
+        1.0507009873554805, 3.1521029620664414, 6.829556417810623},
+       {0.05308999989009366, 0.08753061208026487, 0.646768603034814, 1.0663411530445053, 1.7580993408473766,
+        1.0507009873554805, 1.0507009873554805, 1.0507009873554805, 1.0507009873554805}},
+      {"celu", [](const tensor_list& in) { return celu(in[0], 0.5); },
+       {-0.49954405901722276, -0.4987606239116668, -0.43233235838169365, -0.31606027941427883, 0.0, 0.5, 1.0, 3.0,
+        6.5},
+       {0.0009118819655545162, 0.0024787521766663585, 0.1353352832366127, 0.36787944117144233, 1, 1, 1, 1, 1}},
+      {"mish", [](const tensor_list& in) { return mish(in[0]); },
+       {-0.10409575448637122, -0.1456474612756246, -0.30340146137410895, -0.22074377465173, 0.0, 0.37524521130489513,
+        0.8650983882673103, 2.9865350049679575, 6.499970703939837},
+       {-0.07276041344326706, -0.09339311453232084, 0.059216755877395014, 0.28951067791351226, 0.6,
+        0.8864243753577273, 1.0490362200997922, 1.0211069109294435, 1.0000539969448543}},
+      {"hardswish", [](const tensor_list& in) { return hardswish(in[0]); },
+       {0.0, 0.0, -1.0 / 3, -0.20833333333333334, 0.0, 0.2916666666666667, 2.0 / 3, 3.0, 6.5},
+       {0, -0.5, 1.0 / 6, 1.0 / 3, 0.5, 2.0 / 3, 5.0 / 6, 1, 1}},
+      {"hardsigmoid", [](const tensor_list& in) { return hardsigmoid(in[0]); },
+       {0, 0, 1.0 / 3, 0.4166666666666667, 0.5, 0.5833333333333334, 2.0 / 3, 1, 1},
+       {0, 0, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 1.0 / 6, 0, 0}},
+      {"softsign", [](const tensor_list& in) { return softsign(in[0]); },
+       {-0.7777777777777778, -0.75, -0.5, -1.0 / 3, 0.0, 1.0 / 3, 0.5, 0.75, 0.8666666666666667},
+       {0.04938271604938271, 0.0625, 0.25, 0.4444444444444444, 1.0, 0.4444444444444444, 0.25, 0.0625,
+        0.017777777777777767}},
+      {"threshold", [](const tensor_list& in) { return threshold(in[0], 0.5, -2); },
+       {-2, -2, -2, -2, -2, -2, 1, 3, 6.5}, {0, 0, 0, 0, 0, 0, 1, 1, 1}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Tensor xr = x();
+    Tensor y = c.f({xr});
+    EXPECT_CLOSE(y.detach(), T(c.value, {9}));
+    y.sum().backward();
+    EXPECT_CLOSE(xr.grad(), T(c.grad, {9}));
+  }
+}
+
+TEST(NNMisc, GluPreluSoftminValues) {
+  Tensor a = ar({2, 2, 3}, 0.3, -1.5);
+  EXPECT_CLOSE(glu(a, 1), T({-0.5315155406613068, -0.5106689798260092, -0.45, 0.23055743504970513,
+                             0.49054468571618626, 0.772334041589561},
+                            {2, 1, 3}));
+  EXPECT_CLOSE(softmin(a, 2), T({0.4367518169107908, 0.32355370388335947, 0.2396944792058498}, {1, 1, 3})
+                                  .expand({2, 2, 3}));
+  EXPECT_CLOSE(prelu(a, T({0.1, -0.5}, {2})),
+               T({-0.15, -0.12, -0.09, 0.3, 0.15, -0.0, 0.3, 0.6, 0.9, 1.2, 1.5, 1.8}, {2, 2, 3}));
+  EXPECT_THROW_MSG(glu(a, 2), RuntimeError, "dimension 2 is size 3");
+  EXPECT_THROW_MSG(glu(T({1}, {}), 0), RuntimeError, "glu does not support scalars");
+  EXPECT_THROW_MSG(prelu(a, T({0.1, 0.2, 0.3}, {3})), RuntimeError,
+                   "Found parameter numbers = 3 and channel size = 2");
+  EXPECT_THROW_MSG(celu(a, 0.0), ValueError, "alpha cannot be 0");
+}
+
+// Between the kinks (see Note [Activation kinks]), in float64.
+TEST(NNMisc, ActivationsGradcheck) {
+  Tensor x = T({-3.7, -2.5, -1.2, -0.4, 0.3, 0.9, 2.2, 3.4, 6.6, 21.5, 1.7, -5.2}, {2, 6}).requires_grad_();
+  std::vector<F> fs = {
+      [](const tensor_list& in) { return hardtanh(in[0], -0.5, 3); },
+      [](const tensor_list& in) { return relu6(in[0]); },
+      [](const tensor_list& in) { return logsigmoid(in[0]); },
+      [](const tensor_list& in) { return selu(in[0]); },
+      [](const tensor_list& in) { return celu(in[0], 0.7); },
+      [](const tensor_list& in) { return mish(in[0]); },
+      [](const tensor_list& in) { return hardswish(in[0]); },
+      [](const tensor_list& in) { return hardsigmoid(in[0]); },
+      [](const tensor_list& in) { return softsign(in[0]); },
+      [](const tensor_list& in) { return threshold(in[0], 0.5, -2); },
+      [](const tensor_list& in) { return glu(in[0], 0); },  // dim 0: 2, or 6 when transposed
+      [](const tensor_list& in) { return softmin(in[0], 1); },
+  };
+  for (size_t i = 0; i < fs.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_TRUE(gradcheck(fs[i], {x}));
+    EXPECT_TRUE(gradcheck(fs[i], {x.detach().t().requires_grad_()}));  // transposed input
+  }
+  // prelu: input and per-channel weight [C] over [N, C, L]
+  EXPECT_TRUE(gradcheck([](const tensor_list& in) { return prelu(in[0], in[1]); },
+                        {R({2, 3, 4}, 5), T({0.1, -0.4, 0.7}, {3}).requires_grad_()}));
+  EXPECT_TRUE(gradcheck([](const tensor_list& in) { return prelu(in[0], in[1]); },
+                        {R({2, 3}, 6), T({0.3}, {1}).requires_grad_()}));
+}
+
 // ----------------------------------------------------------------- losses
 
 namespace {

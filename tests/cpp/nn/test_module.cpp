@@ -99,6 +99,18 @@ TEST(NNLayers, ThinLayersMatchFunctional) {
   EXPECT_EQ(unflat(x).sizes(), IntArrayRef({2, 2, 2, 6, 6}));
   nn::ELU elu(0.5);
   EXPECT_CLOSE(elu(x).detach(), ember::elu(x, 0.5));
+  nn::PReLU prelu(4, 0.1);
+  EXPECT_EQ(prelu->named_parameters().keys(), (std::vector<std::string>{"weight"}));
+  EXPECT_CLOSE(prelu->weight.detach(), full({4}, 0.1));
+  EXPECT_CLOSE(prelu(x).detach(), ember::prelu(x, full({4}, 0.1)));
+  EXPECT_CLOSE(nn::Hardtanh(-0.5, 0.5)(x).detach(), ember::hardtanh(x, -0.5, 0.5));
+  EXPECT_CLOSE(nn::ReLU6()(x).detach(), ember::relu6(x));
+  EXPECT_CLOSE(nn::Softplus(2.0, 5.0)(x).detach(), ember::softplus(x, 2.0, 5.0));
+  EXPECT_CLOSE(nn::GLU(1)(x).detach(), ember::glu(x, 1));
+  EXPECT_CLOSE(nn::Softmin(1)(x).detach(), ember::softmin(x, 1));
+  EXPECT_CLOSE(nn::Threshold(0.1, 2.0)(x).detach(), ember::threshold(x, 0.1, 2.0));
+  EXPECT_CLOSE(nn::CELU(0.5)(x).detach(), ember::celu(x, 0.5));
+  EXPECT_EQ(nn::Hardswish()(x).sizes(), x.sizes());
   nn::ModuleList list(nn::Linear(3, 4), nn::ReLU());
   EXPECT_EQ(list->size(), 2u);
   EXPECT_EQ(list->named_parameters().keys(), (std::vector<std::string>{"0.weight", "0.bias"}));
