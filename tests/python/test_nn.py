@@ -397,6 +397,81 @@ def test_activations(pair):
     check_module(getattr(tnn, name)(*args), getattr(nn, name)(*args), (3, 4, 2))
 
 
+# values at the kinks of the activations below (bounds, -3/3, 0, thresholds)
+_KINKS = [-20.0, -6.0, -3.0, -2.5, -1.0, -0.5, 0.0, 0.1, 0.5, 1.0, 2.5, 3.0, 6.0, 7.0, 25.0, 0.0]
+
+
+def kink_input(*shape):
+    """A float32 leaf of the given shape: the kink values first, then randn * 3."""
+    n = int(np.prod(shape))
+    vals = torch.cat([torch.tensor(_KINKS), torch.randn(max(n - len(_KINKS), 0)) * 3])[:n]
+    return vals.reshape(shape).clone().requires_grad_(True)
+
+
+@pytest.mark.parametrize("pair", [("Hardtanh", ()), ("Hardtanh", (-0.5, 2.5)), ("ReLU6", ()), ("Softplus", ()),
+                                  ("Softplus", (2, 5)), ("LogSigmoid", ()), ("SELU", ()), ("CELU", ()),
+                                  ("CELU", (0.5,)), ("Mish", ()), ("Hardswish", ()), ("Hardsigmoid", ()),
+                                  ("GLU", ()), ("GLU", (1,)), ("PReLU", ()), ("PReLU", (4, 0.1)), ("Softsign", ()),
+                                  ("Softmin", (1,)), ("Threshold", (0.1, 20.0)), ("Threshold", (-1.0, 0.5))])
+def test_more_activations_match_torch(pair):
+    """Forward, input gradient (and PReLU's weight gradient) against torch, on inputs holding every kink."""
+    name, args = pair
+    torch.manual_seed(0)
+    tmod, emod = getattr(tnn, name)(*args), getattr(nn, name)(*args)
+    assert repr(emod) == repr(tmod)
+    check_module(tmod, emod, kink_input(3, 4, 4))
+    if not args or name not in ("GLU", "PReLU", "Softmin"):  # those take dim 1
+        check_module(tmod, emod, kink_input(16))
+
+
+def test_prelu_random_weight_and_functional():
+    torch.manual_seed(1)
+    t, e = tnn.PReLU(4), nn.PReLU(4)
+    assert [n for n, _ in e.named_parameters()] == ["weight"] and tuple(e.weight.shape) == (4,)
+    close(e.weight, t.weight)
+    with torch.no_grad():
+        t.weight.uniform_(-1, 1)
+    check_module(t, e, kink_input(2, 4, 3, 2))
+    x, w = kink_input(5, 3), torch.tensor([-0.3], requires_grad=True)
+    ex, ew = e_from(x, True), e_from(w, True)
+    close(F.prelu(ex, ew), torch.nn.functional.prelu(x, w))
+    F.prelu(ex, ew).sum().backward()
+    torch.nn.functional.prelu(x, w).sum().backward()
+    close(ex.grad, x.grad)
+    close(ew.grad, w.grad)
+    with pytest.raises(RuntimeError, match="Found parameter numbers = 3 and channel size = 4"):
+        F.prelu(ember.randn(2, 4), ember.ones(3))
+
+
+@pytest.mark.filterwarnings("ignore:Implicit dimension choice")
+def test_more_activation_functionals():
+    tF = torch.nn.functional
+    x = kink_input(3, 4, 4)
+    ex = e_from(x)
+    for ef, tf in [(lambda v: F.hardtanh(v, -0.5, 2.5), lambda v: tF.hardtanh(v, -0.5, 2.5)),
+                   (F.relu6, tF.relu6), (F.logsigmoid, tF.logsigmoid), (F.selu, tF.selu),
+                   (lambda v: F.celu(v, 0.5), lambda v: tF.celu(v, 0.5)), (F.mish, tF.mish),
+                   (F.hardswish, tF.hardswish), (F.hardsigmoid, tF.hardsigmoid), (F.softsign, tF.softsign),
+                   (lambda v: F.glu(v, 1), lambda v: tF.glu(v, 1)),
+                   (lambda v: F.softmin(v, 2), lambda v: tF.softmin(v, 2)),
+                   (F.softmin, tF.softmin), (lambda v: F.threshold(v, 0.5, -2.0), lambda v: tF.threshold(v, 0.5, -2.0)),
+                   (lambda v: F.softplus(v, beta=2, threshold=5), lambda v: tF.softplus(v, beta=2, threshold=5))]:
+        close(ef(ex), tf(x))
+    # inplace=True writes into the input and returns it
+    for name, args in [("hardtanh", (-0.5, 2.5)), ("relu6", ()), ("selu", ()), ("celu", (0.5,)), ("mish", ()),
+                       ("hardswish", ()), ("hardsigmoid", ()), ("threshold", (0.5, -2.0))]:
+        e = ex.clone()
+        t = x.detach().clone()
+        r = getattr(F, name)(e, *args, inplace=True)
+        getattr(tF, name)(t, *args, inplace=True)
+        assert r is e or r.data_ptr() == e.data_ptr()
+        close(e, t, what=name)
+    with pytest.raises(RuntimeError, match="dimension 1 is size 3"):
+        F.glu(ember.randn(2, 3), 1)
+    with pytest.raises(RuntimeError, match="glu does not support scalars"):
+        F.glu(ember.tensor(1.0))
+
+
 def test_gelu_tanh_and_unflatten():
     check_module(tnn.GELU("tanh"), nn.GELU("tanh"), (3, 4))
     check_module(tnn.Unflatten(1, (2, 3)), nn.Unflatten(1, (2, 3)), (4, 6, 2))
@@ -427,6 +502,105 @@ def test_containers():
     tseq = tnn.Sequential(tnn.Linear(2, 3), tnn.Tanh(), tnn.Linear(3, 1))
     eseq = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
     check_module(tseq, eseq, (4, 2))
+
+
+def _param_container_model(lib):
+    """The same model in torch or ember: weights in a ParameterList, biases in a ParameterDict."""
+    class Net(lib.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ws = lib.nn.ParameterList([lib.nn.Parameter(lib.randn(3, 3)), lib.nn.Parameter(lib.randn(4, 3))])
+            self.ws.append(lib.nn.Parameter(lib.randn(2, 4)))
+            # a plain dict: torch registers its keys sorted ("a0" before "b1")
+            self.bs = lib.nn.ParameterDict({"b1": lib.nn.Parameter(lib.zeros(4)), "a0": lib.zeros(3)})
+            self.bs["out"] = lib.nn.Parameter(lib.zeros(2))
+
+        def forward(self, x):
+            h = lib.tanh(x @ self.ws[0].t() + self.bs["a0"])
+            h = lib.tanh(h @ self.ws[1].t() + self.bs["b1"])
+            return h @ self.ws[-1].t() + self.bs["out"]
+    return Net()
+
+
+def test_parameter_list_and_dict_state_dict_and_training_match_torch():
+    torch.manual_seed(0)
+    t, e = _param_container_model(torch), _param_container_model(ember)
+    keys = ["ws.0", "ws.1", "ws.2", "bs.a0", "bs.b1", "bs.out"]
+    assert list(t.state_dict().keys()) == keys
+    assert list(e.state_dict().keys()) == keys
+    assert [n for n, _ in e.named_parameters()] == [n for n, _ in t.named_parameters()]
+    assert isinstance(e.bs["a0"], nn.Parameter)  # a plain tensor is stored as a Parameter
+    copy_weights(t, e)
+    x, y = torch.randn(5, 3), torch.randn(5, 2)
+    topt = torch.optim.SGD(t.parameters(), lr=0.1, momentum=0.9)
+    eopt = ember.optim.SGD(e.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(2):
+        topt.zero_grad()
+        eopt.zero_grad()
+        tl = torch.nn.functional.mse_loss(t(x), y)
+        el = F.mse_loss(e(e_from(x)), e_from(y))
+        close(el, tl, what="loss")
+        tl.backward()
+        el.backward()
+        for (n, tp), (_, ep) in zip(t.named_parameters(), e.named_parameters()):
+            close(ep.grad, tp.grad, what="grad of " + n)
+        topt.step()
+        eopt.step()
+    for (n, tp), ep in zip(t.state_dict().items(), e.state_dict().values()):
+        close(ep, tp, what=n)
+
+
+def test_parameter_list_semantics():
+    ps = [nn.Parameter(ember.randn(2)) for _ in range(3)]
+    pl = nn.ParameterList(ps[:2])
+    tpl = tnn.ParameterList([tnn.Parameter(torch.randn(2)) for _ in range(2)])
+    assert len(pl) == 2 and pl[0] is ps[0] and pl[-1] is ps[1]
+    pl.extend([ps[2]])
+    pl += [ember.zeros(1)]
+    assert len(pl) == 4 and isinstance(pl[3], nn.Parameter) and pl[3].requires_grad
+    assert all(a is b for a, b in zip(list(pl)[:3], ps))
+    assert [n for n, _ in pl.named_parameters()] == ["0", "1", "2", "3"]
+    sub = pl[1:3]
+    assert isinstance(sub, nn.ParameterList) and len(sub) == 2 and sub[0] is ps[1]
+    pl[0] = ember.ones(2)
+    assert isinstance(pl[0], nn.Parameter) and float(pl[0].sum()) == 2
+    with pytest.raises(IndexError):
+        pl[4]
+    with pytest.raises(IndexError):
+        tpl[4]
+    with pytest.raises(TypeError):
+        pl.extend(5)
+    with pytest.raises(RuntimeError, match="should not be called"):
+        pl(ember.ones(1))
+    assert "ParameterList" in repr(pl) and "(3): Parameter containing" in repr(pl)
+
+
+def test_parameter_dict_semantics():
+    pd = nn.ParameterDict([("b", nn.Parameter(ember.ones(1))), ("a", ember.zeros(2))])
+    assert list(pd.keys()) == ["b", "a"] and len(pd) == 2 and "a" in pd and "c" not in pd
+    assert [n for n, _ in pd.named_parameters()] == ["b", "a"]
+    assert list(pd) == ["b", "a"] and [k for k, _ in pd.items()] == ["b", "a"]
+    assert all(isinstance(v, nn.Parameter) for v in pd.values())
+    pd.update(OrderedDict([("z", ember.ones(3)), ("c", ember.ones(1))]))
+    assert list(pd.keys()) == ["b", "a", "z", "c"]
+    assert pd.get("q") is None and pd.get("a") is pd["a"]
+    d = pd.setdefault("d", ember.ones(4))
+    assert pd["d"] is d
+    p = pd.pop("z")
+    assert tuple(p.shape) == (3,) and "z" not in pd and "z" not in dict(pd.named_parameters())
+    k, v = pd.popitem()
+    assert k == "d" and list(pd.keys()) == ["b", "a", "c"]
+    del pd["b"]
+    assert list(pd.state_dict().keys()) == ["a", "c"]
+    assert list(pd.copy().keys()) == ["a", "c"]
+    with pytest.raises(TypeError, match="not a string"):
+        pd[1] = ember.ones(1)
+    with pytest.raises(ValueError, match="has length 3"):
+        pd.update([("a", ember.ones(1), 3)])
+    with pytest.raises(AttributeError):  # torch 1.13 too: the lookup is getattr
+        pd["missing"]
+    pd.clear()
+    assert len(pd) == 0 and list(pd.parameters()) == []
 
 
 def test_default_init_distributions():

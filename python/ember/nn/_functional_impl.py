@@ -22,6 +22,17 @@ interpolate = _F.interpolate
 scaled_dot_product_attention = _F.scaled_dot_product_attention
 leaky_relu = _F.leaky_relu
 elu = _F.elu
+hardtanh = _F.hardtanh
+logsigmoid = _F.logsigmoid
+selu = _F.selu
+celu = _F.celu
+mish = _F.mish
+hardswish = _F.hardswish
+hardsigmoid = _F.hardsigmoid
+glu = _F.glu
+prelu = _F.prelu
+softsign = _F.softsign
+threshold = _F.threshold
 cross_entropy = _F.cross_entropy
 nll_loss = _F.nll_loss
 mse_loss = _F.mse_loss
@@ -45,7 +56,8 @@ def relu(input, inplace=False):
 
 
 def relu6(input, inplace=False):
-    return _C.clamp(input, 0.0, 6.0)
+    """hardtanh(x, 0, 6): gradient 0 at 0 and 6, as torch."""
+    return _F.hardtanh(input, 0.0, 6.0, inplace)
 
 
 def gelu(input, approximate="none"):
@@ -71,6 +83,15 @@ def softmax(input, dim=None, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     return _C.softmax(input, dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x, dim)."""
+    if dim is None:
+        dim = 0 if input.dim() in (0, 1, 3) else 1
+    if dtype is not None:
+        input = input.to(dtype)
+    return _F.softmin(input, dim)
 
 
 def log_softmax(input, dim=None, dtype=None):

@@ -4,9 +4,10 @@ from .conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401
 from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d  # noqa: F401
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm  # noqa: F401
 from .activation import (ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softmax,  # noqa: F401
-                         LogSoftmax)
+                         LogSoftmax, Hardtanh, ReLU6, Softplus, LogSigmoid, SELU, CELU, Mish, Hardswish,
+                         Hardsigmoid, GLU, PReLU, Softsign, Softmin, Threshold)
 from .misc import Dropout, Embedding, Flatten, Unflatten  # noqa: F401
-from .container import Sequential, ModuleList, ModuleDict  # noqa: F401
+from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,  # noqa: F401
                    BCEWithLogitsLoss, KLDivLoss)
 try:
