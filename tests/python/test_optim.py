@@ -129,6 +129,15 @@ def test_add_param_group_defaults():
     assert set(g.keys()) == set(t.param_groups[1].keys())
 
 
+
+@pytest.mark.parametrize("kw", [dict(), dict(lr=0.5, rho=0.8, eps=1e-5, weight_decay=0.1), dict(maximize=True)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adadelta(kw, dtype):
+    topt, eopt, _, _ = run(torch.optim.Adadelta, optim.Adadelta, kw, dtype=dtype)
+    run(torch.optim.Adadelta, optim.Adadelta, kw, groups=True)
+    with pytest.raises(ValueError, match="rho"):
+        optim.Adadelta([ember.nn.Parameter(ember.zeros(2))], rho=1.5)
+
 # ---------------------------------------------------------------- schedulers
 def lr_sequence(lib, make_sched, steps=12, base=None, opt="SGD"):
     p = lib.nn.Parameter(lib.zeros(2))
