@@ -5,7 +5,6 @@
 // curve as a CSV next to the checkpoint. Reaches ~97% test accuracy.
 //
 //   mlp_digits [--epochs 30] [--resume] [--checkpoint mlp_digits.safetensors] [--quick]
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -15,8 +14,7 @@
 #include <ember/data.h>
 #include <ember/ember.h>
 
-#include "example_utils.h"
-#include "progress.h"
+#include "train_classifier.h"
 
 namespace nn = ember::nn;
 
@@ -79,41 +77,7 @@ int main(int argc, char** argv) {
     for (auto& p : model->parameters()) n_params += p.numel();
     std::printf("MLP on digits: %lld train / %lld test samples, %lld parameters\n", (long long)n_train,
                 (long long)n_test, (long long)n_params);
-    auto t0 = std::chrono::steady_clock::now();
-    for (int epoch = start; epoch < epochs; ++epoch) {
-      shuffle_gen->manual_seed(uint64_t(common.seed) * 1000 + uint64_t(epoch));  // the same order, resumed or not
-      Progress bar("epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs), int64_t(loader->size()));
-      int64_t b = 0;
-      double running = 0;
-      for (auto& batch : *loader) {
-        opt.zero_grad();
-        auto loss = ember::cross_entropy(model(batch[0]), batch[1]);
-        loss.backward();
-        opt.step();
-        double v = loss.item<double>();
-        losses.push_back(float(v));
-        running = b == 0 ? v : 0.9 * running + 0.1 * v;
-        bar.update(++b, running, batch[0].size(0));
-      }
-      sched.step();
-      double acc = examples::evaluate(model, split.test_x, split.test_y);
-      accs.push_back(float(acc));
-      char line[64];
-      std::snprintf(line, sizeof line, "test acc %.2f%%", 100 * acc);
-      bar.finish(line);
-      nn::NamedTensors extra;
-      extra.insert("epoch", examples::scalar(epoch + 1));
-      extra.insert("losses", ember::tensor(losses));
-      extra.insert("test_acc", ember::tensor(accs));
-      examples::save_checkpoint(common.checkpoint, *model, opt, &sched, extra);
-      examples::save_loss_curve(losses, examples::loss_curve_path(common.checkpoint));
-    }
-
-    double acc = examples::evaluate(model, split.test_x, split.test_y);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("test accuracy: %.2f%% (%lld samples); %.1f s; checkpoint: %s; loss curve: %s\n", acc * 100,
-                (long long)n_test, secs, common.checkpoint.c_str(),
-                examples::loss_curve_path(common.checkpoint).c_str());
+    examples::train_classifier(model, opt, sched, *loader, *shuffle_gen, split, common, start, epochs, losses, accs);
     return 0;
   } catch (const ember::Error& e) {
     std::cerr << "mlp_digits: " << e.what() << "\n";

@@ -871,33 +871,38 @@ Obj* unpickle(Archive& a, Unpickler*& keep, std::unique_ptr<Unpickler>& holder, 
   return holder->run();
 }
 
+// Opens `path`, unpickles its data.pkl and hands the root object to f while
+// the unpickler, which owns every value, is alive.
+template <typename F>
+auto with_root(const std::string& path, F&& f) {
+  Archive a;
+  open_archive(a, path);
+  Unpickler* u = nullptr;
+  std::unique_ptr<Unpickler> holder;
+  std::string bytes;
+  return f(unpickle(a, u, holder, bytes));
+}
+
 }  // namespace
 
 nn::NamedTensors load_pt(const std::string& path) {
-  Archive a;
-  open_archive(a, path);
-  Unpickler* u = nullptr;
-  std::unique_ptr<Unpickler> holder;
-  std::string bytes;
-  Obj* root = unpickle(a, u, holder, bytes);
-  nn::NamedTensors out;
-  EMBER_CHECK(root->kind == Kind::Dict || root->kind == Kind::Tensor, "load_pt: '", path, "' holds a ",
-              kind_name(root->kind), ", not a state_dict");
-  flatten(root, "", out, 0, path);
-  return out;
+  return with_root(path, [&](Obj* root) {
+    nn::NamedTensors out;
+    EMBER_CHECK(root->kind == Kind::Dict || root->kind == Kind::Tensor, "load_pt: '", path, "' holds a ",
+                kind_name(root->kind), ", not a state_dict");
+    flatten(root, "", out, 0, path);
+    return out;
+  });
 }
 
 std::pair<nn::NamedTensors, std::string> load_pt_tree(const std::string& path) {
-  Archive a;
-  open_archive(a, path);
-  Unpickler* u = nullptr;
-  std::unique_ptr<Unpickler> holder;
-  std::string bytes;
-  Obj* root = unpickle(a, u, holder, bytes);
-  TreeBuilder tb(path);
-  nlohmann::ordered_json doc{{"version", 1}, {"root", tb.build(root, 0)}};
-  // strings in a hostile file need not be UTF-8: replace, don't throw
-  return {std::move(tb.tensors), doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace)};
+  return with_root(path, [&](Obj* root) {
+    TreeBuilder tb(path);
+    nlohmann::ordered_json doc{{"version", 1}, {"root", tb.build(root, 0)}};
+    // strings in a hostile file need not be UTF-8: replace, don't throw
+    return std::make_pair(std::move(tb.tensors),
+                          doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  });
 }
 
 static void save_pt_impl(const std::vector<std::string>* keys, const std::vector<Tensor>& tensors,

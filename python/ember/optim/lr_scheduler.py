@@ -72,16 +72,19 @@ class _LRScheduler:
 LRScheduler = _LRScheduler
 
 
+def _per_group(optimizer, value, what):
+    """One value per param group: a list of them, or one for all."""
+    if not isinstance(value, (list, tuple)):
+        return [value] * len(optimizer.param_groups)
+    if len(value) != len(optimizer.param_groups):
+        raise ValueError("Expected {} {}, but got {}".format(len(optimizer.param_groups), what, len(value)))
+    return list(value)
+
+
 class LambdaLR(_LRScheduler):
     def __init__(self, optimizer, lr_lambda, last_epoch=-1, verbose=False):
         self.optimizer = optimizer
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError("Expected {} lr_lambdas, but got {}".format(len(optimizer.param_groups),
-                                                                             len(lr_lambda)))
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas = _per_group(optimizer, lr_lambda, "lr_lambdas")
         super().__init__(optimizer, last_epoch, verbose)
 
     def state_dict(self):
@@ -383,13 +386,7 @@ class ConstantLR(_LRScheduler):
 
 class MultiplicativeLR(_LRScheduler):
     def __init__(self, optimizer, lr_lambda, last_epoch=-1, verbose=False):
-        if not isinstance(lr_lambda, (list, tuple)):
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        else:
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError("Expected {} lr_lambdas, but got {}".format(len(optimizer.param_groups),
-                                                                            len(lr_lambda)))
-            self.lr_lambdas = list(lr_lambda)
+        self.lr_lambdas = _per_group(optimizer, lr_lambda, "lr_lambdas")
         super().__init__(optimizer, last_epoch, verbose)
 
     def state_dict(self):
@@ -477,12 +474,7 @@ class ReduceLROnPlateau:
         if not isinstance(optimizer, Optimizer):
             raise TypeError("{} is not an Optimizer".format(type(optimizer).__name__))
         self.optimizer = optimizer
-        if isinstance(min_lr, (list, tuple)):
-            if len(min_lr) != len(optimizer.param_groups):
-                raise ValueError("expected {} min_lrs, got {}".format(len(optimizer.param_groups), len(min_lr)))
-            self.min_lrs = list(min_lr)
-        else:
-            self.min_lrs = [min_lr] * len(optimizer.param_groups)
+        self.min_lrs = _per_group(optimizer, min_lr, "min_lrs")
         self.patience = patience
         self.cooldown = cooldown
         self.cooldown_counter = 0
