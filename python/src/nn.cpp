@@ -271,6 +271,27 @@ void init_nn(py::module_& root) {
     return ember::adaptive_avg_pool2d(input, out);
   }, arg("input"), arg("output_size"), "2-D adaptive average pooling.");
 
+  m.def("max_pool1d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
+                         py::object dilation, bool ceil_mode, bool return_indices) -> py::object {
+    auto k = int_list(kernel_size, "kernel_size"), s = opt_stride(stride), p = int_list(padding, "padding"),
+         d = int_list(dilation, "dilation");
+    if (return_indices) {
+      auto r = ember::max_pool1d_with_indices(input, k, s, p, d, ceil_mode);
+      return py::make_tuple(std::get<0>(r), std::get<1>(r));
+    }
+    return py::cast(ember::max_pool1d(input, k, s, p, d, ceil_mode));
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("dilation") = 1,
+        arg("ceil_mode") = false, arg("return_indices") = false, "1-D max pooling over [N, C, L].");
+  m.def("avg_pool1d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
+                         bool ceil_mode, bool count_include_pad) {
+    return ember::avg_pool1d(input, int_list(kernel_size, "kernel_size"), opt_stride(stride),
+                             int_list(padding, "padding"), ceil_mode, count_include_pad);
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("ceil_mode") = false,
+        arg("count_include_pad") = true, "1-D average pooling over [N, C, L].");
+  m.def("adaptive_avg_pool1d", [](const Tensor& input, py::object output_size) {
+    return ember::adaptive_avg_pool1d(input, int_list(output_size, "output_size"));
+  }, arg("input"), arg("output_size"), "1-D adaptive average pooling over [N, C, L].");
+
   // ---- normalization ----
   m.def("batch_norm", [](const Tensor& input, const OptT& running_mean, const OptT& running_var, const OptT& weight,
                          const OptT& bias, bool training, double momentum, double eps) {
@@ -304,6 +325,16 @@ void init_nn(py::module_& root) {
     return r;
   }, arg("input"), arg("p") = 0.5, arg("training") = true, arg("inplace") = false,
         "Zeroes elements with probability p and scales the rest by 1/(1-p) in training.");
+  m.def("dropout2d", [](Tensor input, double p, bool training, bool inplace) {
+    if (p < 0 || p > 1) throw py::value_error("dropout probability has to be between 0 and 1, but got " + std::to_string(p));
+    Tensor r = ember::dropout2d(input, p, training);
+    if (inplace && !r.is_same(input)) {
+      input.copy_(r);
+      return input;
+    }
+    return r;
+  }, arg("input"), arg("p") = 0.5, arg("training") = true, arg("inplace") = false,
+        "Zeroes whole channels (one Bernoulli per (N, C)) with probability p, scaling the rest by 1/(1-p).");
   m.def("embedding", [](const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx) {
     if (padding_idx && *padding_idx < 0) padding_idx = *padding_idx + weight.size(0);
     return ember::embedding(input, weight, padding_idx);
@@ -334,6 +365,33 @@ void init_nn(py::module_& root) {
         "Multi-layer LSTM over time-major input; returns (output, h_n, c_n).");
   m.def("gru", &ember::gru, arg("input"), arg("h0"), arg("params"), arg("has_biases"), arg("num_layers"),
         arg("dropout"), arg("train"), arg("bidirectional"), "Multi-layer GRU over time-major input; returns (output, h_n).");
+  m.def("rnn_tanh", &ember::rnn_tanh, arg("input"), arg("hx"), arg("params"), arg("has_biases"), arg("num_layers"),
+        arg("dropout"), arg("train"), arg("bidirectional"),
+        "Multi-layer tanh RNN over time-major input; returns (output, h_n).");
+  m.def("rnn_relu", &ember::rnn_relu, arg("input"), arg("hx"), arg("params"), arg("has_biases"), arg("num_layers"),
+        arg("dropout"), arg("train"), arg("bidirectional"),
+        "Multi-layer relu RNN over time-major input; returns (output, h_n).");
+  m.def("lstm_cell", [](const Tensor& input, const std::optional<std::tuple<Tensor, Tensor>>& hx, const Tensor& w_ih,
+                        const Tensor& w_hh, const OptT& b_ih, const OptT& b_hh) {
+    return ember::lstm_cell(input, hx ? std::get<0>(*hx) : Tensor(), hx ? std::get<1>(*hx) : Tensor(), w_ih, w_hh,
+                            opt(b_ih), opt(b_hh));
+  }, arg("input"), arg("hx"), arg("w_ih"), arg("w_hh"), arg("b_ih") = py::none(), arg("b_hh") = py::none(),
+        "One LSTM step; hx = (h, c) or None (zeros); returns (h', c').");
+  m.def("gru_cell", [](const Tensor& input, const OptT& hx, const Tensor& w_ih, const Tensor& w_hh, const OptT& b_ih,
+                       const OptT& b_hh) {
+    return ember::gru_cell(input, opt(hx), w_ih, w_hh, opt(b_ih), opt(b_hh));
+  }, arg("input"), arg("hx"), arg("w_ih"), arg("w_hh"), arg("b_ih") = py::none(), arg("b_hh") = py::none(),
+        "One GRU step; hx None: zeros.");
+  m.def("rnn_tanh_cell", [](const Tensor& input, const OptT& hx, const Tensor& w_ih, const Tensor& w_hh,
+                            const OptT& b_ih, const OptT& b_hh) {
+    return ember::rnn_tanh_cell(input, opt(hx), w_ih, w_hh, opt(b_ih), opt(b_hh));
+  }, arg("input"), arg("hx"), arg("w_ih"), arg("w_hh"), arg("b_ih") = py::none(), arg("b_hh") = py::none(),
+        "One tanh RNN step; hx None: zeros.");
+  m.def("rnn_relu_cell", [](const Tensor& input, const OptT& hx, const Tensor& w_ih, const Tensor& w_hh,
+                            const OptT& b_ih, const OptT& b_hh) {
+    return ember::rnn_relu_cell(input, opt(hx), w_ih, w_hh, opt(b_ih), opt(b_hh));
+  }, arg("input"), arg("hx"), arg("w_ih"), arg("w_hh"), arg("b_ih") = py::none(), arg("b_hh") = py::none(),
+        "One relu RNN step; hx None: zeros.");
   m.def("scaled_dot_product_attention", [](const Tensor& query, const Tensor& key, const Tensor& value,
                                            const OptT& attn_mask, double dropout_p, bool is_causal,
                                            std::optional<double> scale) {

@@ -22,6 +22,22 @@ Tensor dropout(const Tensor& input, double p, bool training) {
   return input * mask.mul_(1.0 / (1 - p));
 }
 
+// One Bernoulli per (N, C): the mask is [N, C, 1, ...] and broadcasts over
+// the feature dims (torch's feature_dropout).
+Tensor dropout2d(const Tensor& input, double p, bool training) {
+  detail::check_defined(input, "dropout2d");
+  EMBER_CHECK_VALUE(p >= 0 && p <= 1, "dropout2d: probability has to be between 0 and 1, but got ", p);
+  EMBER_CHECK(input.dim() >= 2, "dropout2d: feature dropout requires at least 2 dimensions [N, C, ...] in the "
+              "input, got shape ", input.sizes());
+  if (!training || p == 0) return input;
+  if (p == 1) return input * zeros_like(input);
+  std::vector<int64_t> shape(size_t(input.dim()), 1);
+  shape[0] = input.size(0), shape[1] = input.size(1);
+  Tensor mask = empty(shape, input.options());
+  mask.bernoulli_(1 - p);
+  return input * mask.mul_(1.0 / (1 - p));
+}
+
 // ------------------------------------------------------------ embedding
 Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx) {
   const char* op = "embedding";

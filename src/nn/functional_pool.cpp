@@ -152,4 +152,72 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
   return z.transpose(-2, -1).contiguous();
 }
 
+// ---- 1-D pooling: the 2-D ops on [N, C, 1, L]. The arguments are checked
+// here in 1-D terms, so errors name the 1-D op and its shapes.
+namespace {
+
+struct Pool1d {
+  Tensor x;  // [N, C, 1, L] or [C, 1, L]
+  std::vector<int64_t> k, s, p, d;
+};
+
+int64_t single(IntArrayRef v, const char* op, const char* name) {
+  EMBER_CHECK(v.size() == 1, op, ": ", name, " must be a single int, got ", v);
+  return v[0];
+}
+
+Pool1d pool1d_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
+                    IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 2 || input.dim() == 3, op,
+              ": expected 2-D (unbatched) or 3-D (batched) input [N, C, L], got shape ", input.sizes());
+  const int64_t k = single(kernel_size, op, "kernel_size");
+  const int64_t s = stride.empty() ? k : single(stride, op, "stride");
+  const int64_t p = single(padding, op, "padding"), d = single(dilation, op, "dilation");
+  EMBER_CHECK(k > 0, op, ": kernel_size must be positive, got ", k);
+  EMBER_CHECK(s > 0, op, ": stride must be positive, got ", s);
+  EMBER_CHECK(d > 0, op, ": dilation must be positive, got ", d);
+  EMBER_CHECK(p >= 0 && p <= k / 2, op, ": pad should be at most half of the kernel size, got padding ", p,
+              " and kernel_size ", k);
+  const int64_t L = input.size(-1);
+  EMBER_CHECK(input.size(-2) > 0 && L > 0, op, ": expected input with non-zero C and L, got shape ", input.sizes());
+  const int64_t out = pool_out(L, k, p, s, d, ceil_mode);
+  EMBER_CHECK(out > 0, op, ": output size ", out, " is too small (input shape ", input.sizes(), ", kernel_size ", k,
+              ", padding ", p, ", dilation ", d, ")");
+  return Pool1d{input.unsqueeze(-2), {1, k}, {1, s}, {0, p}, {1, d}};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
+                                                   IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  Pool1d P = pool1d_setup("max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode);
+  // with H = 1 the flat index in each plane is the position along L
+  auto [out, idx] = max_pool2d_with_indices(P.x, P.k, P.s, P.p, P.d, ceil_mode);
+  return {out.squeeze(-2), idx.squeeze(-2)};
+}
+
+Tensor max_pool1d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                  IntArrayRef dilation, bool ceil_mode) {
+  return std::get<0>(max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode));
+}
+
+Tensor avg_pool1d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding, bool ceil_mode,
+                  bool count_include_pad) {
+  const int64_t one = 1;
+  Pool1d P = pool1d_setup("avg_pool1d", input, kernel_size, stride, padding, one, ceil_mode);
+  return avg_pool2d(P.x, P.k, P.s, P.p, ceil_mode, count_include_pad).squeeze(-2);
+}
+
+Tensor adaptive_avg_pool1d(const Tensor& input, IntArrayRef output_size) {
+  const char* op = "adaptive_avg_pool1d";
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 2 || input.dim() == 3, op,
+              ": expected 2-D (unbatched) or 3-D (batched) input [N, C, L], got shape ", input.sizes());
+  const int64_t o = single(output_size, op, "output_size");
+  EMBER_CHECK(input.size(-1) > 0, op, ": expected input with non-zero L, got shape ", input.sizes());
+  EMBER_CHECK(o >= 0, op, ": output_size must be non-negative, got ", o);
+  return adaptive_avg_pool2d(input.unsqueeze(-2), std::vector<int64_t>{1, o}).squeeze(-2);
+}
+
 }  // namespace ember

@@ -1,8 +1,10 @@
-// Recurrent layers as functional ops (torch.lstm / torch.gru): the C++
-// modules and the Python ones both call these, so the cell math exists once.
-// Each (layer, direction) projects its whole input sequence with one GEMM,
-// then steps through time with the small recurrent product; autograd
-// differentiates the unrolled steps.
+// Recurrent layers as functional ops (torch.lstm / gru / rnn_tanh /
+// rnn_relu and the single-step *_cell ops): the C++ modules and the Python
+// ones both call these. The cell math exists once, in the *_step functions
+// below, which take the input already projected (x W_ih^T + b_ih): the
+// multi-layer ops project a whole sequence with one GEMM and then call the
+// step per time step; the *_cell ops project one step and call the same
+// function. Autograd differentiates the unrolled steps.
 #include <functional>
 #include <tuple>
 #include <vector>
@@ -12,6 +14,30 @@
 
 namespace ember {
 namespace {
+
+// ---- the cell math, on the projected input xw [N, G H]; h, c [N, H]
+// i, f, g, o gates; c' = f c + i g, h' = o tanh(c')
+tensor_list lstm_step(const Tensor& xw, const Tensor& h, const Tensor& c, const Tensor& w_hh, const Tensor& b_hh) {
+  auto g = (xw + ember::linear(h, w_hh, b_hh)).chunk(4, -1);
+  Tensor i = sigmoid(g[0]), f = sigmoid(g[1]), gg = tanh(g[2]), o = sigmoid(g[3]);
+  Tensor c_new = f * c + i * gg;
+  return tensor_list{o * tanh(c_new), c_new};
+}
+
+// r, z, n gates; n = tanh(x_n + r (W_hn h + b_hn)), h' = (1 - z) n + z h
+Tensor gru_step(const Tensor& xw, const Tensor& h, const Tensor& w_hh, const Tensor& b_hh) {
+  auto x = xw.chunk(3, -1);
+  auto hw = ember::linear(h, w_hh, b_hh).chunk(3, -1);
+  Tensor r = sigmoid(x[0] + hw[0]), z = sigmoid(x[1] + hw[1]);
+  Tensor n = tanh(x[2] + r * hw[2]);
+  return (1 - z) * n + z * h;
+}
+
+// h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), act tanh or relu
+Tensor rnn_step(const Tensor& xw, const Tensor& h, const Tensor& w_hh, const Tensor& b_hh, bool relu) {
+  Tensor v = xw + ember::linear(h, w_hh, b_hh);
+  return relu ? ember::relu(v) : tanh(v);
+}
 
 // One recurrent step: (x projection at t, state) -> new state. An LSTM's
 // state is {h, c}, a GRU's {h}.
@@ -97,10 +123,7 @@ std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& input, const Tensor& h0, c
   check_rnn("lstm", input, params, states, has_biases, num_layers, dropout, bidirectional, 4);
   Tensor out = run_rnn(input, states, params, has_biases, num_layers, dropout, train, bidirectional,
                        [](const Tensor& xw, const tensor_list& s, const Tensor& w_hh, const Tensor& b_hh) {
-                         auto g = (xw + ember::linear(s[0], w_hh, b_hh)).chunk(4, -1);
-                         Tensor i = sigmoid(g[0]), f = sigmoid(g[1]), gg = tanh(g[2]), o = sigmoid(g[3]);
-                         Tensor c = f * s[1] + i * gg;
-                         return tensor_list{o * tanh(c), c};
+                         return lstm_step(xw, s[0], s[1], w_hh, b_hh);
                        });
   return {out, states[0], states[1]};
 }
@@ -111,13 +134,117 @@ std::tuple<Tensor, Tensor> gru(const Tensor& input, const Tensor& h0, const std:
   check_rnn("gru", input, params, states, has_biases, num_layers, dropout, bidirectional, 3);
   Tensor out = run_rnn(input, states, params, has_biases, num_layers, dropout, train, bidirectional,
                        [](const Tensor& xw, const tensor_list& s, const Tensor& w_hh, const Tensor& b_hh) {
-                         auto x = xw.chunk(3, -1);
-                         auto hw = ember::linear(s[0], w_hh, b_hh).chunk(3, -1);
-                         Tensor r = sigmoid(x[0] + hw[0]), z = sigmoid(x[1] + hw[1]);
-                         Tensor n = tanh(x[2] + r * hw[2]);
-                         return tensor_list{(1 - z) * n + z * s[0]};
+                         return tensor_list{gru_step(xw, s[0], w_hh, b_hh)};
                        });
   return {out, states[0]};
+}
+
+namespace {
+
+std::tuple<Tensor, Tensor> elman_rnn(const char* op, bool relu, const Tensor& input, const Tensor& h0,
+                                     const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
+                                     double dropout, bool train, bool bidirectional) {
+  tensor_list states{h0};
+  check_rnn(op, input, params, states, has_biases, num_layers, dropout, bidirectional, 1);
+  Tensor out = run_rnn(input, states, params, has_biases, num_layers, dropout, train, bidirectional,
+                       [relu](const Tensor& xw, const tensor_list& s, const Tensor& w_hh, const Tensor& b_hh) {
+                         return tensor_list{rnn_step(xw, s[0], w_hh, b_hh, relu)};
+                       });
+  return {out, states[0]};
+}
+
+// Checks one cell's arguments and brings unbatched ones ([in], [H]) to a
+// batch of one; an undefined state becomes zeros. Returns whether batched.
+bool prepare_cell(const char* op, int64_t gates, Tensor& input, tensor_list& states, const Tensor& w_ih,
+                  const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  detail::check_defined(input, op);
+  detail::check_defined(w_ih, op);
+  detail::check_defined(w_hh, op);
+  EMBER_CHECK(input.dim() == 1 || input.dim() == 2, op, ": expected input to be 1-D [input_size] or 2-D [N, "
+              "input_size], got shape ", input.sizes());
+  EMBER_CHECK(w_hh.dim() == 2 && w_hh.size(0) == gates * w_hh.size(1), op, ": weight_hh must be [", gates,
+              " * hidden_size, hidden_size], got ", w_hh.sizes());
+  const int64_t H = w_hh.size(1);
+  EMBER_CHECK(w_ih.dim() == 2 && w_ih.size(0) == gates * H, op, ": weight_ih must be [", gates * H,
+              ", input_size], got ", w_ih.sizes());
+  EMBER_CHECK(input.size(-1) == w_ih.size(1), op, ": input has inconsistent input_size: got ", input.size(-1),
+              " (shape ", input.sizes(), "), expected ", w_ih.size(1), " (weight_ih ", w_ih.sizes(), ")");
+  for (const Tensor* b : {&b_ih, &b_hh})
+    if (b->defined())
+      EMBER_CHECK(b->dim() == 1 && b->size(0) == gates * H, op, ": ", b == &b_ih ? "bias_ih" : "bias_hh",
+                  " must be [", gates * H, "], got ", b->sizes());
+  const bool batched = input.dim() == 2;
+  if (!batched) input = input.unsqueeze(0);
+  const int64_t N = input.size(0);
+  for (size_t i = 0; i < states.size(); ++i) {
+    Tensor& s = states[i];
+    const char* name = states.size() == 2 ? (i == 0 ? "hx" : "cx") : "hx";
+    if (!s.defined()) {
+      s = zeros({N, H}, input.options());
+      continue;
+    }
+    EMBER_CHECK(s.dim() == (batched ? 2 : 1), op, ": expected ", name, " to be ", batched ? "2-D [N, hidden_size]" : "1-D [hidden_size]",
+                " for ", batched ? "batched" : "unbatched", " input of shape ", (batched ? input : input.squeeze(0)).sizes(),
+                ", got shape ", s.sizes());
+    if (!batched) s = s.unsqueeze(0);
+    EMBER_CHECK(s.size(0) == N, op, ": input batch size ", N, " doesn't match ", name, " batch size ", s.size(0),
+                " (input ", input.sizes(), ", ", name, " ", s.sizes(), ")");
+    EMBER_CHECK(s.size(1) == H, op, ": ", name, " has inconsistent hidden_size: got ", s.size(1), ", expected ", H,
+                " (", name, " shape ", s.sizes(), ")");
+  }
+  return batched;
+}
+
+Tensor elman_cell(const char* op, bool relu, const Tensor& input_in, const Tensor& hx, const Tensor& w_ih,
+                  const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  Tensor input = input_in;
+  tensor_list s{hx};
+  const bool batched = prepare_cell(op, 1, input, s, w_ih, w_hh, b_ih, b_hh);
+  Tensor h = rnn_step(ember::linear(input, w_ih, b_ih), s[0], w_hh, b_hh, relu);
+  return batched ? h : h.squeeze(0);
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> rnn_tanh(const Tensor& input, const Tensor& h0, const std::vector<Tensor>& params,
+                                    bool has_biases, int64_t num_layers, double dropout, bool train,
+                                    bool bidirectional) {
+  return elman_rnn("rnn_tanh", false, input, h0, params, has_biases, num_layers, dropout, train, bidirectional);
+}
+
+std::tuple<Tensor, Tensor> rnn_relu(const Tensor& input, const Tensor& h0, const std::vector<Tensor>& params,
+                                    bool has_biases, int64_t num_layers, double dropout, bool train,
+                                    bool bidirectional) {
+  return elman_rnn("rnn_relu", true, input, h0, params, has_biases, num_layers, dropout, train, bidirectional);
+}
+
+std::tuple<Tensor, Tensor> lstm_cell(const Tensor& input_in, const Tensor& hx, const Tensor& cx, const Tensor& w_ih,
+                                     const Tensor& w_hh, const Tensor& b_ih, const Tensor& b_hh) {
+  Tensor input = input_in;
+  tensor_list s{hx, cx};
+  const bool batched = prepare_cell("lstm_cell", 4, input, s, w_ih, w_hh, b_ih, b_hh);
+  tensor_list r = lstm_step(ember::linear(input, w_ih, b_ih), s[0], s[1], w_hh, b_hh);
+  if (!batched) return {r[0].squeeze(0), r[1].squeeze(0)};
+  return {r[0], r[1]};
+}
+
+Tensor gru_cell(const Tensor& input_in, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                const Tensor& b_hh) {
+  Tensor input = input_in;
+  tensor_list s{hx};
+  const bool batched = prepare_cell("gru_cell", 3, input, s, w_ih, w_hh, b_ih, b_hh);
+  Tensor h = gru_step(ember::linear(input, w_ih, b_ih), s[0], w_hh, b_hh);
+  return batched ? h : h.squeeze(0);
+}
+
+Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                     const Tensor& b_hh) {
+  return elman_cell("rnn_tanh_cell", false, input, hx, w_ih, w_hh, b_ih, b_hh);
+}
+
+Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih,
+                     const Tensor& b_hh) {
+  return elman_cell("rnn_relu_cell", true, input, hx, w_ih, w_hh, b_ih, b_hh);
 }
 
 }  // namespace ember

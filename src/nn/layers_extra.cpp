@@ -411,5 +411,132 @@ std::tuple<Tensor, Tensor> GRUImpl::forward(const Tensor& input_in, const Tensor
   return std::make_tuple(finish(out, batched), h_n);
 }
 
+RNNImpl::RNNImpl(const RNNOptions& o) : RNNBaseImpl(o, 1, "RNN") {
+  EMBER_CHECK_VALUE(o.nonlinearity() == "tanh" || o.nonlinearity() == "relu", "RNN: Unknown nonlinearity '",
+                    o.nonlinearity(), "' (expected 'tanh' or 'relu')");
+}
+
+std::tuple<Tensor, Tensor> RNNImpl::forward(const Tensor& input_in, const Tensor& hx) {
+  auto [input, batched] = prepare(input_in);
+  Tensor h0 = initial_state(hx, batched, input.size(1), input.options());
+  auto f = options.nonlinearity() == "relu" ? ember::rnn_relu : ember::rnn_tanh;
+  auto [out, h_n] = f(input, h0, flat_weights(), options.bias(), options.num_layers(), options.dropout(),
+                      is_training(), options.bidirectional());
+  if (!batched) h_n = h_n.squeeze(1);
+  return std::make_tuple(finish(out, batched), h_n);
+}
+
+// ---------------------------------------------------------------- cells
+RNNCellBaseImpl::RNNCellBaseImpl(const RNNCellOptions& o, int64_t gates, const char* name)
+    : Module(name), options(o) {
+  EMBER_CHECK_VALUE(o.hidden_size() > 0, name, ": hidden_size must be greater than zero, got ", o.hidden_size());
+  const int64_t G = gates * o.hidden_size();
+  weight_ih = register_parameter("weight_ih", empty({G, o.input_size()}));
+  weight_hh = register_parameter("weight_hh", empty({G, o.hidden_size()}));
+  if (o.bias()) {
+    bias_ih = register_parameter("bias_ih", empty({G}));
+    bias_hh = register_parameter("bias_hh", empty({G}));
+  }
+  reset_parameters();
+}
+void RNNCellBaseImpl::reset_parameters() {
+  const double stdv = 1.0 / std::sqrt(double(options.hidden_size()));
+  for (Tensor* w : {&weight_ih, &weight_hh, &bias_ih, &bias_hh})
+    if (w->defined()) init::uniform_(*w, -stdv, stdv);
+}
+std::string RNNCellBaseImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << options.input_size() << ", " << options.hidden_size();
+  if (!options.bias()) ss << ", bias=False";
+  if (name_ == "RNNCell" && options.nonlinearity() != "tanh") ss << ", nonlinearity=" << options.nonlinearity();
+  return ss.str();
+}
+
+RNNCellImpl::RNNCellImpl(const RNNCellOptions& o) : RNNCellBaseImpl(o, 1, "RNNCell") {
+  EMBER_CHECK_VALUE(o.nonlinearity() == "tanh" || o.nonlinearity() == "relu", "RNNCell: Unknown nonlinearity '",
+                    o.nonlinearity(), "' (expected 'tanh' or 'relu')");
+}
+Tensor RNNCellImpl::forward(const Tensor& input, const Tensor& hx) {
+  auto f = options.nonlinearity() == "relu" ? ember::rnn_relu_cell : ember::rnn_tanh_cell;
+  return f(input, hx, weight_ih, weight_hh, bias_ih, bias_hh);
+}
+std::tuple<Tensor, Tensor> LSTMCellImpl::forward(const Tensor& input,
+                                                 const std::optional<std::tuple<Tensor, Tensor>>& hx) {
+  return ember::lstm_cell(input, hx ? std::get<0>(*hx) : Tensor(), hx ? std::get<1>(*hx) : Tensor(), weight_ih,
+                          weight_hh, bias_ih, bias_hh);
+}
+Tensor GRUCellImpl::forward(const Tensor& input, const Tensor& hx) {
+  return ember::gru_cell(input, hx, weight_ih, weight_hh, bias_ih, bias_hh);
+}
+
+// ---------------------------------------------------------------- 1-D pooling
+namespace {
+std::vector<int64_t> opt1(const std::optional<int64_t>& v) { return v ? std::vector<int64_t>{*v} : std::vector<int64_t>{}; }
+}  // namespace
+
+Tensor MaxPool1dImpl::forward(const Tensor& input) { return std::get<0>(forward_with_indices(input)); }
+std::tuple<Tensor, Tensor> MaxPool1dImpl::forward_with_indices(const Tensor& input) {
+  return ember::max_pool1d_with_indices(input, options.kernel_size(), opt1(options.stride()), options.padding(),
+                                        options.dilation(), options.ceil_mode());
+}
+std::string MaxPool1dImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << "kernel_size=" << options.kernel_size() << ", stride=" << options.stride().value_or(options.kernel_size())
+     << ", padding=" << options.padding() << ", dilation=" << options.dilation()
+     << ", ceil_mode=" << (options.ceil_mode() ? "True" : "False");
+  return ss.str();
+}
+Tensor AvgPool1dImpl::forward(const Tensor& input) {
+  return ember::avg_pool1d(input, options.kernel_size(), opt1(options.stride()), options.padding(),
+                           options.ceil_mode(), options.count_include_pad());
+}
+std::string AvgPool1dImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << "kernel_size=" << join({options.kernel_size()})
+     << ", stride=" << join({options.stride().value_or(options.kernel_size())})
+     << ", padding=" << join({options.padding()});
+  return ss.str();
+}
+Tensor AdaptiveAvgPool1dImpl::forward(const Tensor& input) { return ember::adaptive_avg_pool1d(input, output_size); }
+std::string AdaptiveAvgPool1dImpl::extra_repr() const { return "output_size=" + std::to_string(output_size); }
+
+// ---------------------------------------------------------------- Upsample, Dropout2d
+Tensor UpsampleImpl::forward(const Tensor& input) {
+  return ember::interpolate(input, options.size(), options.scale_factor(), options.mode(), options.align_corners());
+}
+std::string UpsampleImpl::extra_repr() const {
+  std::ostringstream ss;
+  if (options.scale_factor()) {
+    const auto& f = *options.scale_factor();
+    // as Python prints floats: 2.0, not 2
+    auto num = [](double v) { return std::floor(v) == v ? std::to_string(int64_t(v)) + ".0" : detail::str(v); };
+    ss << "scale_factor=";
+    if (f.size() == 1) {
+      ss << num(f[0]);
+    } else {
+      ss << "(";
+      for (size_t i = 0; i < f.size(); ++i) ss << (i ? ", " : "") << num(f[i]);
+      ss << ")";
+    }
+  } else if (options.size()) {
+    const auto& v = *options.size();
+    ss << "size=" << (v.size() == 1 ? std::to_string(v[0]) : join(v));
+  } else {
+    ss << "size=None";
+  }
+  ss << ", mode=" << options.mode();
+  return ss.str();
+}
+
+Dropout2dImpl::Dropout2dImpl(double p) : Module("Dropout2d"), p(p) {
+  EMBER_CHECK_VALUE(p >= 0 && p <= 1, "Dropout2d: dropout probability has to be between 0 and 1, but got ", p);
+}
+Tensor Dropout2dImpl::forward(const Tensor& input) { return ember::dropout2d(input, p, is_training()); }
+std::string Dropout2dImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << "p=" << p << ", inplace=False";
+  return ss.str();
+}
+
 }  // namespace nn
 }  // namespace ember

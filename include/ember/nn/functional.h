@@ -56,6 +56,17 @@ EMBER_API Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArr
                             IntArrayRef padding = 0, bool ceil_mode = false, bool count_include_pad = true,
                             std::optional<int64_t> divisor_override = std::nullopt);
 EMBER_API Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size);
+/// 1-D pooling over input [N, C, L] or unbatched [C, L]: the 2-D ops with
+/// H = 1. kernel_size, stride (empty: kernel_size), padding and dilation
+/// are single values; max_pool1d's indices are positions along L.
+EMBER_API Tensor max_pool1d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
+                            IntArrayRef padding = 0, IntArrayRef dilation = 1, bool ceil_mode = false);
+EMBER_API std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input, IntArrayRef kernel_size,
+                                                             IntArrayRef stride = {}, IntArrayRef padding = 0,
+                                                             IntArrayRef dilation = 1, bool ceil_mode = false);
+EMBER_API Tensor avg_pool1d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
+                            IntArrayRef padding = 0, bool ceil_mode = false, bool count_include_pad = true);
+EMBER_API Tensor adaptive_avg_pool1d(const Tensor& input, IntArrayRef output_size);
 
 // ---------------------------------------------------------- normalization
 /// Training: normalizes with batch statistics and updates running_mean /
@@ -73,6 +84,11 @@ EMBER_API Tensor rms_norm(const Tensor& input, IntArrayRef normalized_shape, con
 
 // ------------------------------------------------------------------ misc
 EMBER_API Tensor dropout(const Tensor& input, double p = 0.5, bool training = true);
+/// Channel dropout (torch's feature_dropout): one Bernoulli(1 - p) per
+/// (N, C) of input [N, C, ...] zeroes or keeps the whole channel, kept ones
+/// scaled by 1/(1 - p); identity when not training. As torch 1.13, 3-D
+/// input is read as [N, C, L].
+EMBER_API Tensor dropout2d(const Tensor& input, double p = 0.5, bool training = true);
 /// weight [num_embeddings, embedding_dim]; padding_idx rows get no gradient.
 EMBER_API Tensor embedding(const Tensor& input, const Tensor& weight,
                            std::optional<int64_t> padding_idx = std::nullopt);
@@ -104,6 +120,29 @@ EMBER_API std::tuple<Tensor, Tensor, Tensor> lstm(const Tensor& input, const Ten
 EMBER_API std::tuple<Tensor, Tensor> gru(const Tensor& input, const Tensor& h0, const std::vector<Tensor>& params,
                                          bool has_biases, int64_t num_layers, double dropout, bool train,
                                          bool bidirectional);
+/// The Elman RNN counterparts (torch.rnn_tanh / rnn_relu): h' = tanh or
+/// relu of (W_ih x + b_ih + W_hh h + b_hh); params [H, ...]. Returns output
+/// and h_n.
+EMBER_API std::tuple<Tensor, Tensor> rnn_tanh(const Tensor& input, const Tensor& h0,
+                                              const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
+                                              double dropout, bool train, bool bidirectional);
+EMBER_API std::tuple<Tensor, Tensor> rnn_relu(const Tensor& input, const Tensor& h0,
+                                              const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
+                                              double dropout, bool train, bool bidirectional);
+/// Single recurrent steps (torch.lstm_cell, gru_cell, rnn_tanh_cell,
+/// rnn_relu_cell), the same math the multi-layer ops step with. input
+/// [N, in] or unbatched [in]; states [N, H] or [H] (undefined: zeros);
+/// w_ih [G H, in], w_hh [G H, H], biases [G H] or undefined (G = 4, 3, 1).
+/// lstm_cell returns (h', c').
+EMBER_API std::tuple<Tensor, Tensor> lstm_cell(const Tensor& input, const Tensor& hx, const Tensor& cx,
+                                               const Tensor& w_ih, const Tensor& w_hh, const Tensor& b_ih = Tensor(),
+                                               const Tensor& b_hh = Tensor());
+EMBER_API Tensor gru_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
+                          const Tensor& b_ih = Tensor(), const Tensor& b_hh = Tensor());
+EMBER_API Tensor rnn_tanh_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
+                               const Tensor& b_ih = Tensor(), const Tensor& b_hh = Tensor());
+EMBER_API Tensor rnn_relu_cell(const Tensor& input, const Tensor& hx, const Tensor& w_ih, const Tensor& w_hh,
+                               const Tensor& b_ih = Tensor(), const Tensor& b_hh = Tensor());
 EMBER_API Tensor leaky_relu(const Tensor& input, double negative_slope = 0.01);
 EMBER_API Tensor elu(const Tensor& input, double alpha = 1.0);
 /// clamp to [min_val, max_val]; the gradient is 1 strictly inside, 0 at and

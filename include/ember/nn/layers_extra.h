@@ -2,7 +2,9 @@
 
 // More layers, with torch's parameter names, state_dict keys and default
 // initialization: Conv1d, ConvTranspose2d, Bilinear, ModuleDict,
-// MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, LSTM, GRU.
+// MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, LSTM, GRU,
+// RNN, the cells RNNCell / LSTMCell / GRUCell, MaxPool1d, AvgPool1d,
+// AdaptiveAvgPool1d, Upsample, Dropout2d.
 // Included from ember/nn/modules.h.
 
 #include <memory>
@@ -220,6 +222,8 @@ struct RNNOptions {
   EMBER_ARG(double, dropout) = 0.0;
   /// A second direction per layer, running backwards in time; outputs concatenate.
   EMBER_ARG(bool, bidirectional) = false;
+  /// RNN only: "tanh" or "relu" (LSTM and GRU ignore it).
+  EMBER_ARG(std::string, nonlinearity) = "tanh";
 };
 using LSTMOptions = RNNOptions;
 using GRUOptions = RNNOptions;
@@ -266,6 +270,148 @@ class EMBER_API GRUImpl : public RNNBaseImpl {
   std::tuple<Tensor, Tensor> forward(const Tensor& input, const Tensor& hx = {});
 };
 EMBER_MODULE(GRU);
+
+/// Elman RNN: h' = tanh or relu of (W_ih x + b_ih + W_hh h + b_hh), the
+/// functional ember::rnn_tanh / rnn_relu. forward -> (output, h_n).
+class EMBER_API RNNImpl : public RNNBaseImpl {
+ public:
+  RNNImpl(int64_t input_size, int64_t hidden_size) : RNNImpl(RNNOptions(input_size, hidden_size)) {}
+  explicit RNNImpl(const RNNOptions& options);
+  std::tuple<Tensor, Tensor> forward(const Tensor& input, const Tensor& hx = {});
+};
+EMBER_MODULE(RNN);
+
+// ---------------------------------------------------------------- cells
+struct RNNCellOptions {
+  RNNCellOptions(int64_t input_size, int64_t hidden_size) : input_size_(input_size), hidden_size_(hidden_size) {}
+  EMBER_ARG(int64_t, input_size);
+  EMBER_ARG(int64_t, hidden_size);
+  EMBER_ARG(bool, bias) = true;
+  /// RNNCell only: "tanh" or "relu".
+  EMBER_ARG(std::string, nonlinearity) = "tanh";
+};
+using LSTMCellOptions = RNNCellOptions;
+using GRUCellOptions = RNNCellOptions;
+
+/// One recurrent step. weight_ih [G*H, in], weight_hh [G*H, H], bias_ih,
+/// bias_hh [G*H], all U(-1/sqrt(H), 1/sqrt(H)). input [N, in] or unbatched
+/// [in]; states [N, H] or [H], zeros when not given.
+class EMBER_API RNNCellBaseImpl : public Module {
+ public:
+  RNNCellBaseImpl(const RNNCellOptions& options, int64_t gates, const char* name);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  RNNCellOptions options;
+  Tensor weight_ih, weight_hh, bias_ih, bias_hh;
+};
+
+/// h' = tanh or relu of (W_ih x + b_ih + W_hh h + b_hh).
+class EMBER_API RNNCellImpl : public RNNCellBaseImpl {
+ public:
+  RNNCellImpl(int64_t input_size, int64_t hidden_size) : RNNCellImpl(RNNCellOptions(input_size, hidden_size)) {}
+  explicit RNNCellImpl(const RNNCellOptions& options);
+  Tensor forward(const Tensor& input, const Tensor& hx = {});
+};
+EMBER_MODULE(RNNCell);
+
+/// Gates i, f, g, o. forward -> (h', c').
+class EMBER_API LSTMCellImpl : public RNNCellBaseImpl {
+ public:
+  LSTMCellImpl(int64_t input_size, int64_t hidden_size) : LSTMCellImpl(LSTMCellOptions(input_size, hidden_size)) {}
+  explicit LSTMCellImpl(const LSTMCellOptions& options) : RNNCellBaseImpl(options, 4, "LSTMCell") {}
+  std::tuple<Tensor, Tensor> forward(const Tensor& input,
+                                     const std::optional<std::tuple<Tensor, Tensor>>& hx = std::nullopt);
+};
+EMBER_MODULE(LSTMCell);
+
+/// Gates r, z, n. forward -> h'.
+class EMBER_API GRUCellImpl : public RNNCellBaseImpl {
+ public:
+  GRUCellImpl(int64_t input_size, int64_t hidden_size) : GRUCellImpl(GRUCellOptions(input_size, hidden_size)) {}
+  explicit GRUCellImpl(const GRUCellOptions& options) : RNNCellBaseImpl(options, 3, "GRUCell") {}
+  Tensor forward(const Tensor& input, const Tensor& hx = {});
+};
+EMBER_MODULE(GRUCell);
+
+// ---------------------------------------------------------------- 1-D pooling
+struct MaxPool1dOptions {
+  MaxPool1dOptions(int64_t kernel_size) : kernel_size_(kernel_size) {}  // NOLINT: implicit as libtorch's
+  EMBER_ARG(int64_t, kernel_size);
+  /// nullopt: kernel_size.
+  EMBER_ARG(std::optional<int64_t>, stride) = std::nullopt;
+  EMBER_ARG(int64_t, padding) = 0;
+  EMBER_ARG(int64_t, dilation) = 1;
+  EMBER_ARG(bool, ceil_mode) = false;
+};
+/// input [N, C, L] or [C, L].
+class EMBER_API MaxPool1dImpl : public Module {
+ public:
+  explicit MaxPool1dImpl(const MaxPool1dOptions& options) : Module("MaxPool1d"), options(options) {}
+  explicit MaxPool1dImpl(int64_t k) : MaxPool1dImpl(MaxPool1dOptions(k)) {}
+  Tensor forward(const Tensor& input);
+  /// (output, indices along L).
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input);
+  std::string extra_repr() const override;
+  MaxPool1dOptions options;
+};
+EMBER_MODULE(MaxPool1d);
+
+struct AvgPool1dOptions {
+  AvgPool1dOptions(int64_t kernel_size) : kernel_size_(kernel_size) {}  // NOLINT: implicit as libtorch's
+  EMBER_ARG(int64_t, kernel_size);
+  EMBER_ARG(std::optional<int64_t>, stride) = std::nullopt;
+  EMBER_ARG(int64_t, padding) = 0;
+  EMBER_ARG(bool, ceil_mode) = false;
+  EMBER_ARG(bool, count_include_pad) = true;
+};
+class EMBER_API AvgPool1dImpl : public Module {
+ public:
+  explicit AvgPool1dImpl(const AvgPool1dOptions& options) : Module("AvgPool1d"), options(options) {}
+  explicit AvgPool1dImpl(int64_t k) : AvgPool1dImpl(AvgPool1dOptions(k)) {}
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  AvgPool1dOptions options;
+};
+EMBER_MODULE(AvgPool1d);
+
+class EMBER_API AdaptiveAvgPool1dImpl : public Module {
+ public:
+  explicit AdaptiveAvgPool1dImpl(int64_t output_size) : Module("AdaptiveAvgPool1d"), output_size(output_size) {}
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  int64_t output_size;
+};
+EMBER_MODULE(AdaptiveAvgPool1d);
+
+// ---------------------------------------------------------------- Upsample
+struct UpsampleOptions {
+  /// Output spatial size (one value for every spatial dim, or one each).
+  EMBER_ARG(std::optional<std::vector<int64_t>>, size) = std::nullopt;
+  EMBER_ARG(std::optional<std::vector<double>>, scale_factor) = std::nullopt;
+  /// "nearest", "linear" or "bilinear".
+  EMBER_ARG(std::string, mode) = "nearest";
+  EMBER_ARG(std::optional<bool>, align_corners) = std::nullopt;
+};
+/// ember::interpolate as a module; input [N, C, L] or [N, C, H, W].
+class EMBER_API UpsampleImpl : public Module {
+ public:
+  explicit UpsampleImpl(const UpsampleOptions& options = {}) : Module("Upsample"), options(options) {}
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  UpsampleOptions options;
+};
+EMBER_MODULE(Upsample);
+
+// ---------------------------------------------------------------- Dropout2d
+/// ember::dropout2d in training, identity in eval.
+class EMBER_API Dropout2dImpl : public Module {
+ public:
+  explicit Dropout2dImpl(double p = 0.5);
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  double p;
+};
+EMBER_MODULE(Dropout2d);
 
 }  // namespace nn
 }  // namespace ember

@@ -11,11 +11,14 @@ conv_transpose2d = _F.conv_transpose2d
 max_pool2d_with_indices = _F.max_pool2d_with_indices
 avg_pool2d = _F.avg_pool2d
 adaptive_avg_pool2d = _F.adaptive_avg_pool2d
+avg_pool1d = _F.avg_pool1d
+adaptive_avg_pool1d = _F.adaptive_avg_pool1d
 batch_norm = _F.batch_norm
 layer_norm = _F.layer_norm
 group_norm = _F.group_norm
 rms_norm = _F.rms_norm
 dropout = _F.dropout
+dropout2d = _F.dropout2d
 embedding = _F.embedding
 pad = _F.pad
 interpolate = _F.interpolate
@@ -48,6 +51,15 @@ linear = _C.linear
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """2-D max pooling (return_indices: also the flat argmax positions)."""
     return _F.max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """1-D max pooling over [N, C, L] (return_indices: also the argmax positions along L)."""
+    return _F.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
+    return _F.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def relu(input, inplace=False):

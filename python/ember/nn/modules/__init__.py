@@ -1,12 +1,13 @@
 from .module import Module, RemovableHandle  # noqa: F401
 from .linear import Identity, Linear, Bilinear  # noqa: F401
 from .conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401
-from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d  # noqa: F401
+from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d  # noqa: F401
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm  # noqa: F401
 from .activation import (ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softmax,  # noqa: F401
                          LogSoftmax, Hardtanh, ReLU6, Softplus, LogSigmoid, SELU, CELU, Mish, Hardswish,
                          Hardsigmoid, GLU, PReLU, Softsign, Softmin, Threshold)
-from .misc import Dropout, Embedding, Flatten, Unflatten  # noqa: F401
+from .misc import Dropout, Dropout2d, Embedding, Flatten, Unflatten  # noqa: F401
+from .upsampling import Upsample  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,  # noqa: F401
                    BCEWithLogitsLoss, KLDivLoss)
@@ -15,6 +16,6 @@ try:
 except ImportError:  # pragma: no cover
     pass
 try:
-    from .rnn import LSTM, GRU  # noqa: F401
+    from .rnn import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: F401
 except ImportError:  # pragma: no cover
     pass

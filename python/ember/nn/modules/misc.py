@@ -20,6 +20,23 @@ class Dropout(Module):
         return "p={}, inplace={}".format(self.p, self.inplace)
 
 
+class Dropout2d(Module):
+    """Zeroes whole channels: one Bernoulli per (N, C), kept ones scaled by 1/(1-p); identity in eval."""
+
+    def __init__(self, p=0.5, inplace=False):
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)
+
+    def extra_repr(self):
+        return "p={}, inplace={}".format(self.p, self.inplace)
+
+
 class Embedding(Module):
     def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
                  scale_grad_by_freq=False, sparse=False, _weight=None, device=None, dtype=None):

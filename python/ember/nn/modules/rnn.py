@@ -1,5 +1,6 @@
-"""LSTM and GRU with torch's parameter names (weight_ih_l0, ...) and gate order; the math is the C++
-functional ember._C._nn.lstm / gru, shared with the C++ modules."""
+"""RNN, LSTM, GRU and their single-step cells with torch's parameter names (weight_ih_l0, ...; weight_ih,
+...) and gate order; the math is the C++ functionals ember._C._nn.lstm / gru / rnn_tanh / rnn_relu and
+lstm_cell / gru_cell / rnn_tanh_cell / rnn_relu_cell, shared with the C++ modules."""
 import math
 
 from ... import _C
@@ -92,6 +93,30 @@ class RNNBase(Module):
         return output
 
 
+class RNN(RNNBase):
+    """Elman RNN: h' = tanh or relu of (W_ih x + b_ih + W_hh h + b_hh). nonlinearity is keyword-only, as torch's."""
+
+    _gates = 1
+
+    def __init__(self, *args, **kwargs):
+        if "proj_size" in kwargs:
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise ValueError("Unknown nonlinearity '{}'".format(self.nonlinearity))
+        super().__init__(*args, **kwargs)
+
+    def forward(self, input, hx=None):
+        input, batched = self._prepare(input)
+        h0 = self._initial_state(hx, batched, input.shape[1], input.dtype)
+        fn = _C._nn.rnn_tanh if self.nonlinearity == "tanh" else _C._nn.rnn_relu
+        output, h_n = fn(input, h0, self._flat_weights(), self.bias, self.num_layers, self.dropout, self.training,
+                         self.bidirectional)
+        if not batched:
+            h_n = h_n.squeeze(1)
+        return self._finish(output, batched), h_n
+
+
 class LSTM(RNNBase):
     """Gates i, f, g, o (torch's order)."""
 
@@ -123,3 +148,70 @@ class GRU(RNNBase):
         if not batched:
             h_n = h_n.squeeze(1)
         return self._finish(output, batched), h_n
+
+
+class RNNCellBase(Module):
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        self.weight_ih = Parameter(_C.empty((num_chunks * hidden_size, input_size), dtype=dtype, device=device))
+        self.weight_hh = Parameter(_C.empty((num_chunks * hidden_size, hidden_size), dtype=dtype, device=device))
+        if bias:
+            self.bias_ih = Parameter(_C.empty((num_chunks * hidden_size,), dtype=dtype, device=device))
+            self.bias_hh = Parameter(_C.empty((num_chunks * hidden_size,), dtype=dtype, device=device))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def extra_repr(self):
+        s = "{input_size}, {hidden_size}"
+        if "bias" in self.__dict__ and self.bias is not True:
+            s += ", bias={bias}"
+        if "nonlinearity" in self.__dict__ and self.nonlinearity != "tanh":
+            s += ", nonlinearity={nonlinearity}"
+        return s.format(**self.__dict__)
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+
+class RNNCell(RNNCellBase):
+    """One step of RNN; input [N, input_size] or unbatched [input_size], hx the same shape with hidden_size."""
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, device=device, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        if self.nonlinearity == "tanh":
+            fn = _C._nn.rnn_tanh_cell
+        elif self.nonlinearity == "relu":
+            fn = _C._nn.rnn_relu_cell
+        else:
+            raise RuntimeError("Unknown nonlinearity: {}".format(self.nonlinearity))
+        return fn(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+
+
+class LSTMCell(RNNCellBase):
+    """One step of LSTM: forward(input, (h, c) or None) -> (h', c')."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        return _C._nn.lstm_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+
+
+class GRUCell(RNNCellBase):
+    """One step of GRU: forward(input, h or None) -> h'."""
+
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
+
+    def forward(self, input, hx=None):
+        return _C._nn.gru_cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
