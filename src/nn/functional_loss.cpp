@@ -2,6 +2,7 @@
 // composition). Reductions follow torch 1.13, including the weighted mean
 // of nll_loss / cross_entropy (divide by the sum of the picked weights).
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "nn/nn_internal.h"
@@ -85,10 +86,55 @@ Tensor class_view(const Tensor& w, const Tensor& input) {
 
 // loss_i = -w[t_i] x[i, t_i] (0 where t_i == ignore_index);
 // mean = sum_i loss_i / sum_i w[t_i].
+namespace {
+
+// nll_loss of [N, C] (or [C]) float input on the CPU without class weights,
+// the case every classifier's cross_entropy hits: one pass forward, where
+// the composed form below records a dozen ops each way. The backward puts
+// -grad (/ the count of kept targets, for the mean) at each target, with
+// ember ops, so it differentiates again.
+Tensor nll_loss_2d(const Tensor& input, const Tensor& target, Reduction reduction, int64_t ignore_index) {
+  const Tensor x = input.detach().contiguous();
+  const Tensor t = target.contiguous();
+  const int64_t C = x.size(-1), N = x.numel() / C;
+  const int64_t* pt = t.data_ptr<int64_t>();
+  int64_t kept = 0;
+  for (int64_t i = 0; i < N; ++i) kept += pt[i] != ignore_index;
+  Tensor out = reduction == Reduction::None ? empty(target.sizes(), x.options()) : empty({}, x.options());
+  auto run = [&](auto* po) {
+    using T = std::remove_pointer_t<decltype(po)>;
+    const T* px = x.data_ptr<T>();
+    double total = 0;
+    for (int64_t i = 0; i < N; ++i) {
+      const double v = pt[i] == ignore_index ? 0.0 : -double(px[i * C + pt[i]]);
+      if (reduction == Reduction::None) po[i] = T(v);
+      total += v;
+    }
+    // mean over no kept target is 0/0 = nan, as torch
+    if (reduction != Reduction::None) po[0] = T(reduction == Reduction::Mean ? total / double(kept) : total);
+  };
+  if (x.dtype() == kFloat32) run(out.data_ptr<float>());
+  else run(out.data_ptr<double>());
+  return autograd::record("nll_loss", {input}, out,
+                          [t, reduction, kept, ignore_index, shape = Shape(input.sizes())](const Tensor& grad) {
+                            const Tensor valid = ne(t, ignore_index);
+                            Tensor g = reduction == Reduction::None ? grad * valid : grad.expand(t.sizes()) * valid;
+                            if (reduction == Reduction::Mean) g = g / double(kept);
+                            const Tensor idx = where(valid, t, zeros_like(t)).unsqueeze(-1);
+                            Tensor gi = zeros(IntArrayRef(shape), grad.options());
+                            return tensor_list{scatter_add(gi, -1, idx, -g.unsqueeze(-1))};
+                          });
+}
+
+}  // namespace
+
 Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
                 int64_t ignore_index) {
   const char* op = "nll_loss";
   check_class_target(op, input, target, weight, ignore_index);
+  if (input.dim() <= 2 && input.device().is_cpu() && !weight.defined() && reduction != Reduction::BatchMean &&
+      (input.dtype() == kFloat32 || input.dtype() == kFloat64) && input.numel() > 0)
+    return nll_loss_2d(input, target, reduction, ignore_index);
   Tensor valid = ne(target, ignore_index);
   Tensor t = where(valid, target, zeros_like(target));
   Tensor picked = gather(classes_last(input), -1, t.unsqueeze(-1)).squeeze(-1);

@@ -944,6 +944,12 @@ TEST(NNLoss, CrossEntropyValues) {
 TEST(NNLoss, CrossEntropyGradcheck) {
   Tensor t = idx({1, -100, 3, 0}, {4}), w = class_weight();
   for (Reduction r : {Reduction::None, Reduction::Mean, Reduction::Sum}) {
+    // the one-pass nll_loss of unweighted [N, C] / [C] input, once and twice
+    EXPECT_TRUE(gradcheck([&](const tensor_list& in) { return cross_entropy(in[0], t, Tensor(), r); }, {R({4, 4}, 5)}));
+    EXPECT_TRUE(ember::autograd::gradgradcheck(
+        [&](const tensor_list& in) { return cross_entropy(in[0], t, Tensor(), r); }, {R({4, 4}, 6)}));
+    EXPECT_TRUE(gradcheck([&](const tensor_list& in) { return nll_loss(in[0], idx({2}, {}), Tensor(), r); },
+                          {R({3}, 7)}));
     EXPECT_TRUE(
         gradcheck([&](const tensor_list& in) { return cross_entropy(in[0], t, w, r, -100, 0.1); }, {R({4, 4}, 1)}));
     EXPECT_TRUE(gradcheck([&](const tensor_list& in) { return cross_entropy(in[0], softmax(in[1], 1), Tensor(), r); },
