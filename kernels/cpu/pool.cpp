@@ -16,10 +16,42 @@ namespace {
 // MaxPool2d(2)): taps are visited kernel row by kernel column, each pass
 // running along a whole output row, so the inner loop is a branch-free
 // compare-and-select over ow; the tap order per output is torch's.
+// MaxPool2d(2): the four taps of each window compared in registers, in
+// torch's order (row 0 left, right, row 1 left, right).
+template <typename T, typename A = opmath_t<T>>
+void max_pool_plane_2x2(T* __restrict yp, int64_t* __restrict ip, const T* __restrict plane, int64_t W,
+                        int64_t OH, int64_t OW) {
+  for (int64_t oh = 0; oh < OH; ++oh) {
+    const T* __restrict r0 = plane + 2 * oh * W;
+    const T* __restrict r1 = r0 + W;
+    T* __restrict yr = yp + oh * OW;
+    int64_t* __restrict ir = ip + oh * OW;
+    const int64_t base = 2 * oh * W;
+    for (int64_t ow = 0; ow < OW; ++ow) {
+      A m = A(r0[2 * ow]);
+      int64_t k = 0;  // which tap: 0, 1 (right), W (below), W + 1
+      auto tap = [&](A v, int64_t at) {
+        const bool take = (v > m) | (v != v);  // NaN wins, as torch
+        m = take ? v : m;
+        k = take ? at : k;
+      };
+      tap(A(r0[2 * ow + 1]), 1);
+      tap(A(r1[2 * ow]), W);
+      tap(A(r1[2 * ow + 1]), W + 1);
+      yr[ow] = T(m);
+      ir[ow] = base + 2 * ow + k;
+    }
+  }
+}
+
 template <typename T, typename A = opmath_t<T>>
 void max_pool_plane_dense(T* __restrict yp, int64_t* __restrict ip, const T* __restrict plane, int64_t W,
                           const ConvGeom& g) {
   const int64_t OH = g.oh, OW = g.ow, KH = g.kh, KW = g.kw, SH = g.sh, SW = g.sw;
+  if (KH == 2 && KW == 2 && SH == 2 && SW == 2) {
+    max_pool_plane_2x2<T>(yp, ip, plane, W, OH, OW);
+    return;
+  }
   for (int64_t oh = 0; oh < OH; ++oh) {
     T* __restrict yr = yp + oh * OW;
     int64_t* __restrict ir = ip + oh * OW;
