@@ -130,6 +130,12 @@ struct Pow {
     }
   }
 };
+// relu's gradient from its output, as torch's threshold_backward: a NaN
+// output passes the gradient.
+struct ReluBackward {
+  template <typename T>
+  EMBER_HOST_DEVICE T operator()(T g, T y) const { return y <= T(0) ? T(0) : g; }
+};
 // maximum/minimum propagate NaN, as torch.
 struct Maximum {
   template <typename T>

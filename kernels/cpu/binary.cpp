@@ -36,6 +36,7 @@ EMBER_REGISTER_KERNEL(bitwise_right_shift, CPU, ew_kernel<RightShift, IntTypes, 
 EMBER_REGISTER_KERNEL(lerp, CPU, ew_kernel<Lerp, FloatTypes, 3>);
 EMBER_REGISTER_KERNEL(clamp_tensor, CPU, ew_kernel<ClampTensor, NumericTypes, 3>);
 EMBER_REGISTER_KERNEL(isclose, CPU, ew_kernel<IsClose, AllTypes, 2, true>);
+EMBER_REGISTER_KERNEL(relu_backward, CPU, ew_kernel<ReluBackward, NumericTypes, 2>);
 
 // where(cond, a, b): the condition is bool, a and b share the output dtype.
 struct Where {

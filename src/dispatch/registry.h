@@ -22,7 +22,7 @@ namespace ember {
   X(maximum) X(minimum) X(atan2) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(logical_and)    \
   X(logical_or) X(logical_xor) X(bitwise_and) X(bitwise_or) X(bitwise_xor)              \
   X(bitwise_left_shift) X(bitwise_right_shift) X(where) X(lerp) X(isclose)              \
-  X(clamp_tensor)                                                                       \
+  X(clamp_tensor) X(relu_backward)                                                     \
   /* other signatures: see kernel_args.h */                                             \
   X(copy) X(fill) X(reduce_sum) X(reduce_prod) X(reduce_max) X(reduce_min)              \
   X(reduce_argmax) X(reduce_argmin) X(cumsum) X(cumprod) X(softmax) X(log_softmax)      \

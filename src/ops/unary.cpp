@@ -111,8 +111,12 @@ Tensor square(const Tensor& input) {
 Tensor relu(const Tensor& input) {
   EMBER_CHECK_TYPE(input.dtype() != kBool, "relu: not implemented for 'bool' tensors");
   Tensor out = run(OpId::relu, "relu", input, Promote::Same);
-  return record("relu", {input}, out, [y = save_output(out)](const Tensor& grad) {
-    return tensor_list{where(y.get() > 0, grad, 0)};
+  return record("relu", {input}, out, [y_ = save_output(out)](const Tensor& grad) {
+    Tensor y = y_.get();
+    // one pass; with create_graph, where() keeps it differentiable in grad
+    if (!is_grad_enabled() && y.device().is_cpu() && grad.dtype() == y.dtype())
+      return tensor_list{detail::elementwise(detail::EwSpec{OpId::relu_backward, "relu_backward", Promote::Same}, {grad, y})};
+    return tensor_list{where(y <= 0, 0, grad)};
   });
 }
 
