@@ -409,3 +409,20 @@ def test_zero_grad_patterns():
         (x * 4).sum().backward()
         return g, x.grad
     check(f, "zeroing grads")
+
+
+def test_relu_backward_at_zero_and_nan_matches_torch():
+    import torch as real_torch
+
+    vals = [-1.0, -0.0, 0.0, 2.0, float("nan"), float("inf")]
+    t = real_torch.tensor(vals, requires_grad=True)
+    real_torch.relu(t).backward(real_torch.full((6,), 3.0))
+    e = ember.tensor(vals, requires_grad=True)
+    ember.relu(e).backward(ember.full((6,), 3.0))
+    assert e.grad.tolist() == t.grad.tolist()
+    # twice differentiable in the incoming gradient (create_graph takes where())
+    e2 = ember.tensor(vals[:4], requires_grad=True)
+    g = ember.ones(4, requires_grad=True)
+    (gx,) = ember.autograd.grad(ember.relu(e2), e2, g, create_graph=True)
+    (gg,) = ember.autograd.grad(gx.sum(), g)
+    assert gg.tolist() == [0.0, 0.0, 0.0, 1.0]
