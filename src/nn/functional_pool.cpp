@@ -71,8 +71,11 @@ std::tuple<Tensor, Tensor> max_pool2d_with_indices(const Tensor& input, IntArray
   // grad_input[n, c, idx] += grad: a scatter_add, differentiable again
   out = autograd::record("max_pool2d", {x}, out, [idx, N, C, H, W](const Tensor& grad) {
     const int64_t L = idx.size(2) * idx.size(3);
-    Tensor gi =
-        ember::scatter_add(zeros({N * C, H * W}, grad.options()), 1, idx.reshape({N * C, L}), grad.reshape({N * C, L}));
+    Tensor gi = zeros({N * C, H * W}, grad.options());
+    if (is_grad_enabled())  // create_graph: out of place, differentiable in grad
+      gi = ember::scatter_add(gi, 1, idx.reshape({N * C, L}), grad.reshape({N * C, L}));
+    else
+      gi.scatter_add_(1, idx.reshape({N * C, L}), grad.reshape({N * C, L}));
     return tensor_list{gi.reshape({N, C, H, W})};
   });
   if (!P.batched) return {out.squeeze(0), idx.squeeze(0)};
