@@ -327,6 +327,121 @@ EMBER_API Tensor einsum(const std::string& equation, const tensor_list& operands
 /// input @ weight^T + bias; weight: [out_features, in_features].
 EMBER_API Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor());
 
+// ============================== composed ops ==============================
+// torch 1.13 ops written with the ops above (src/ops/composite.cpp): autograd
+// differentiates the composition, and no kernel of their own is needed.
+
+// ---- stacking, splitting, moving dims ----
+/// cat along dim 1 (dim 0 for 1-D inputs); 0-d inputs count as 1-D.
+EMBER_API Tensor hstack(const tensor_list& tensors);
+/// cat along dim 0 of the inputs made at least 2-D ([N] -> [1, N]).
+EMBER_API Tensor vstack(const tensor_list& tensors);
+/// cat along dim 2 of the inputs made at least 3-D ([N] -> [1, N, 1]).
+EMBER_API Tensor dstack(const tensor_list& tensors);
+/// hstack with 0-d and 1-D inputs made columns ([N] -> [N, 1]).
+EMBER_API Tensor column_stack(const tensor_list& tensors);
+/// Coordinate grids of 0-d/1-D tensors; indexing "ij" (matrix) or "xy"
+/// (Cartesian: the first two output dims swapped). Outputs are expanded views.
+EMBER_API tensor_list meshgrid(const tensor_list& tensors, const std::string& indexing = "ij");
+/// Moves dims `source` to positions `destination`; the others keep their order.
+EMBER_API Tensor movedim(const Tensor& input, IntArrayRef source, IntArrayRef destination);
+EMBER_API Tensor moveaxis(const Tensor& input, IntArrayRef source, IntArrayRef destination);
+/// `sections` nearly equal views along dim (the first size % sections get one more).
+EMBER_API tensor_list tensor_split(const Tensor& input, int64_t sections, int64_t dim = 0);
+/// Views split before each of `indices` along dim.
+EMBER_API tensor_list tensor_split_indices(const Tensor& input, IntArrayRef indices, int64_t dim = 0);
+/// repeat with `dims` padded with leading 1s to input's rank.
+EMBER_API Tensor tile(const Tensor& input, IntArrayRef dims);
+/// Each element `repeats` times along dim (flattened when dim is not given).
+EMBER_API Tensor repeat_interleave(const Tensor& input, int64_t repeats, std::optional<int64_t> dim = std::nullopt);
+/// repeats: int64 [1] or [input.size(dim)].
+EMBER_API Tensor repeat_interleave(const Tensor& input, const Tensor& repeats,
+                                   std::optional<int64_t> dim = std::nullopt);
+/// repeat_interleave(arange(repeats.numel()), repeats).
+EMBER_API Tensor repeat_interleave(const Tensor& repeats);
+/// Rotation by 90 degrees k times in the plane of `dims`, from the first
+/// towards the second.
+EMBER_API Tensor rot90(const Tensor& input, int64_t k = 1, IntArrayRef dims = {0, 1});
+
+// ---- diagonals ----
+/// 1-D [N] -> [N + |d|, N + |d|] with input on diagonal d; 2-D -> a copy of
+/// diagonal d.
+EMBER_API Tensor diag(const Tensor& input, int64_t diagonal = 0);
+/// [..., N] -> a new dim pair (dim1, dim2) of size N + |offset| holding the
+/// last dim on diagonal `offset`, zeros elsewhere.
+EMBER_API Tensor diag_embed(const Tensor& input, int64_t offset = 0, int64_t dim1 = -2, int64_t dim2 = -1);
+/// Sum of the main diagonal of a matrix (integers sum to int64).
+EMBER_API Tensor trace(const Tensor& input);
+
+// ---- products ----
+/// Kronecker product; shapes padded with leading 1s to the same rank.
+EMBER_API Tensor kron(const Tensor& input, const Tensor& other);
+/// Cross product of 3-vectors along dim (broadcast); without dim, the first
+/// dim of size 3.
+EMBER_API Tensor cross(const Tensor& input, const Tensor& other, std::optional<int64_t> dim = std::nullopt);
+/// Contracts the last `dims` dims of a with the first `dims` dims of b.
+EMBER_API Tensor tensordot(const Tensor& a, const Tensor& b, int64_t dims = 2);
+/// Contracts dims_a of a with dims_b of b (pairwise).
+EMBER_API Tensor tensordot(const Tensor& a, const Tensor& b, IntArrayRef dims_a, IntArrayRef dims_b);
+/// [N, M] @ [M] -> [N].
+EMBER_API Tensor mv(const Tensor& input, const Tensor& vec);
+/// input + value * tensor1 * tensor2, broadcast and promoted together.
+EMBER_API Tensor addcmul(const Tensor& input, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
+/// input + value * tensor1 / tensor2 (true division; integer tensor1 and
+/// tensor2 are an error, as torch).
+EMBER_API Tensor addcdiv(const Tensor& input, const Tensor& tensor1, const Tensor& tensor2, const Scalar& value = 1);
+/// Pairwise p-norm distances: x1 [..., P, M], x2 [..., R, M] -> [..., P, R].
+EMBER_API Tensor cdist(const Tensor& x1, const Tensor& x2, double p = 2.0);
+
+// ---- elementwise ----
+/// sqrt(input^2 + other^2), float dtypes.
+EMBER_API Tensor hypot(const Tensor& input, const Tensor& other);
+/// input * log(other), 0 where input == 0 (nan where other is nan).
+EMBER_API Tensor xlogy(const Tensor& input, const Tensor& other);
+EMBER_API Tensor xlogy(const Tensor& input, const Scalar& other);
+EMBER_API Tensor xlogy(const Scalar& input, const Tensor& other);
+/// base ** linspace(start, end, steps).
+EMBER_API Tensor logspace(const Scalar& start, const Scalar& end, int64_t steps, double base = 10.0,
+                          const TensorOptions& options = {});
+
+// ---- reductions and scans ----
+/// The n-th forward difference along dim, after concatenating prepend and
+/// append (tensors of input's rank) along it. bool inputs use !=.
+EMBER_API Tensor diff(const Tensor& input, int64_t n = 1, int64_t dim = -1, const Tensor& prepend = Tensor(),
+                      const Tensor& append = Tensor());
+/// sum/mean treating nan as zero / as absent.
+EMBER_API Tensor nansum(const Tensor& input, IntArrayRef dim = {}, bool keepdim = false,
+                        std::optional<ScalarType> dtype = std::nullopt);
+EMBER_API Tensor nanmean(const Tensor& input, IntArrayRef dim = {}, bool keepdim = false,
+                         std::optional<ScalarType> dtype = std::nullopt);
+/// (values, indices) of the running max/min along dim; ties take the later
+/// index, and a nan stays from where it appears, as torch.
+EMBER_API std::tuple<Tensor, Tensor> cummax(const Tensor& input, int64_t dim);
+EMBER_API std::tuple<Tensor, Tensor> cummin(const Tensor& input, int64_t dim);
+/// The lower median of all elements (nan if any is nan); the gradient is
+/// shared among the elements equal to it, as torch.
+EMBER_API Tensor median(const Tensor& input);
+/// (values, indices) of the lower median along dim; a row with a nan gives
+/// nan and the index of its first nan.
+EMBER_API std::tuple<Tensor, Tensor> median(const Tensor& input, int64_t dim, bool keepdim = false);
+/// (min, max) over dims (all when empty).
+EMBER_API std::tuple<Tensor, Tensor> aminmax(const Tensor& input, std::optional<int64_t> dim = std::nullopt,
+                                             bool keepdim = false);
+
+// ---- counting and searching ----
+/// Counts of each value of a non-negative 1-D integer tensor (int64), or
+/// the sums of `weights` (float32 for float32 weights, else float64).
+EMBER_API Tensor bincount(const Tensor& input, const Tensor& weights = Tensor(), int64_t minlength = 0);
+/// Indices where `input` would be inserted into the last dim of
+/// sorted_sequence (1-D, or the same leading dims as input) to keep it
+/// sorted: the first such index, or the last when right.
+EMBER_API Tensor searchsorted(const Tensor& sorted_sequence, const Tensor& input, bool out_int32 = false,
+                              bool right = false, const Tensor& sorter = Tensor());
+/// searchsorted(boundaries, input, out_int32, right) with 1-D boundaries.
+EMBER_API Tensor bucketize(const Tensor& input, const Tensor& boundaries, bool out_int32 = false, bool right = false);
+/// input.reshape(-1)[index] (negative indices count from the end).
+EMBER_API Tensor take(const Tensor& input, const Tensor& index);
+
 // ============================== threads ==============================
 /// Threads used by CPU kernels (EMBER_NUM_THREADS, else the core count).
 EMBER_API int get_num_threads();

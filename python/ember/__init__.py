@@ -71,9 +71,16 @@ class return_types:  # noqa: N801  (torch's name)
     min = _return_type("min")
     sort = _return_type("sort")
     topk = _return_type("topk")
+    cummax = _return_type("cummax")
+    cummin = _return_type("cummin")
+    median = _return_type("median")
+    aminmax = _return_type("aminmax", ("min", "max"))
 
 
-_C._set_python_classes(Size, {k: getattr(return_types, k) for k in ("max", "min", "sort", "topk")})
+_C._set_python_classes(
+    Size,
+    {k: getattr(return_types, k) for k in ("max", "min", "sort", "topk", "cummax", "cummin", "median", "aminmax")},
+)
 
 # ---- grad mode ----
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401

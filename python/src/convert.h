@@ -122,6 +122,7 @@ void forget_wrapper(PyObject* obj);
 
 void init_tensor(py::module_& m, py::class_<Tensor>& cls);
 void init_ops(py::module_& m, py::class_<Tensor>& cls);
+void init_ops_more(py::module_& m, py::class_<Tensor>& cls);  // python/src/ops_more.cpp
 void init_autograd(py::module_& m);
 
 }  // namespace ember_py

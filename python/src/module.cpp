@@ -177,6 +177,7 @@ PYBIND11_MODULE(_C, m) {
   py::class_<ember::Tensor> cls(m, "Tensor", py::dynamic_attr(), py::buffer_protocol());
   init_tensor(m, cls);
   init_ops(m, cls);
+  init_ops_more(m, cls);
   init_autograd(m);
   init_nn(m);  // python/src/nn.h
   init_io(m);  // python/src/io.cpp
