@@ -131,6 +131,14 @@ EMBER_API Tensor bitwise_not(const Tensor& input);
 EMBER_API Tensor isnan(const Tensor& input);
 EMBER_API Tensor isinf(const Tensor& input);
 EMBER_API Tensor isfinite(const Tensor& input);
+/// log|Gamma(x)|; d/dx = digamma(x).
+EMBER_API Tensor lgamma(const Tensor& input);
+/// d/dx log Gamma(x); d/dx = polygamma(1, x).
+EMBER_API Tensor digamma(const Tensor& input);
+/// The n-th derivative of digamma; n = 0 (digamma) and n = 1 (trigamma).
+EMBER_API Tensor polygamma(int64_t n, const Tensor& input);
+/// Inverse of erf on (-1, 1); +-inf at +-1, nan outside.
+EMBER_API Tensor erfinv(const Tensor& input);
 
 // ============================== binary ==============================
 // Broadcasting and type promotion as PyTorch; scalars are weakly typed.

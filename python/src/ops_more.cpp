@@ -1,4 +1,5 @@
-// The composed ops (src/ops/composite.cpp) as ember.<op> functions and, where torch has one, as
+// The composed ops (src/ops/composite.cpp) and the special functions
+// (src/ops/special.cpp) as ember.<op> functions and, where torch has one, as
 // Tensor methods, with torch's argument names and defaults. Each binding
 // forwards to one C++ call; argument forms torch accepts (an int or a list,
 // a number in place of a tensor) are sorted out here.
@@ -182,6 +183,15 @@ void init_math(py::module_& m, py::class_<Tensor>& c) {
     return ember::logspace(start, end, steps, base, make_options(dtype, device, rg));
   }, py::arg("start"), py::arg("end"), py::arg("steps"), py::arg("base") = 10.0, py::kw_only(),
         py::arg("dtype") = py::none(), py::arg("device") = py::none(), py::arg("requires_grad") = false, release);
+  for (const char* name : {"lgamma", "digamma", "erfinv"}) {
+    auto f = name[0] == 'l' ? +[](T x) { return ember::lgamma(x); }
+             : name[0] == 'd' ? +[](T x) { return ember::digamma(x); }
+                              : +[](T x) { return ember::erfinv(x); };
+    m.def(name, f, py::arg("input"), release);
+    c.def(name, f, release);
+  }
+  m.def("polygamma", [](int64_t n, T x) { return ember::polygamma(n, x); }, py::arg("n"), py::arg("input"), release);
+  c.def("polygamma", [](T x, int64_t n) { return ember::polygamma(n, x); }, py::arg("n"), release);
 }
 
 void init_reductions(py::module_& m, py::class_<Tensor>& c) {

@@ -17,7 +17,7 @@ namespace ember {
   X(sqrt) X(rsqrt) X(square) X(reciprocal) X(sin) X(cos) X(tan) X(asin) X(acos) X(atan) \
   X(sinh) X(cosh) X(tanh) X(sigmoid) X(relu) X(gelu) X(gelu_tanh) X(silu) X(softplus)   \
   X(erf) X(floor) X(ceil) X(round) X(trunc) X(clamp) X(nan_to_num) X(logical_not)       \
-  X(bitwise_not) X(isnan) X(isinf) X(isfinite)                                          \
+  X(bitwise_not) X(isnan) X(isinf) X(isfinite) X(lgamma) X(digamma) X(trigamma) X(erfinv) \
   X(add) X(sub) X(mul) X(div) X(div_trunc) X(div_floor) X(pow) X(remainder) X(fmod)    \
   X(maximum) X(minimum) X(atan2) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(logical_and)    \
   X(logical_or) X(logical_xor) X(bitwise_and) X(bitwise_or) X(bitwise_xor)              \

@@ -1,6 +1,6 @@
 """More tensor ops against torch 1.13: stacking and moving dims, diagonals, products, diff/rot90/take,
 hypot/xlogy, nan-reductions, logspace, cummax/cummin, median, bincount, searchsorted/bucketize, cdist,
-count_nonzero, aminmax.
+count_nonzero, aminmax, and the special functions lgamma/digamma/polygamma/erfinv.
 
 Each case runs the same function with ember and with torch on the same inputs and compares values,
 dtypes and (for the differentiable ops) the gradients of a random weighted sum of the outputs."""
@@ -466,6 +466,55 @@ def test_take():
     check(lambda m, t, i: m.take(t, i), ints(4), torch.tensor(3))
     check(lambda m, t, i: m.take(t, i), torch.tensor(7.0), torch.tensor([0, -1]), grad=True)
     check(lambda m, t, i: m.take(t, i), x, torch.zeros(0, dtype=torch.int64))
+
+
+# ------------------------------------------------------------ special functions
+
+SPECIAL_INPUTS = [0.5, 1.0, 2.0, 3.7, 10.0, 25.5, 1e-3, -0.5, -1.5, -2.25, 0.0, -1.0, -3.0, 1e8, float("nan"),
+                  float("inf")]
+
+
+@pytest.mark.parametrize("name", ["lgamma", "digamma"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_gamma_family_values(name, dtype):
+    x = torch.tensor(SPECIAL_INPUTS, dtype=dtype)
+    check(lambda m, t: getattr(m, name)(t), x, rtol=1e-5 if dtype == torch.float32 else 1e-10)
+    check(lambda m, t: getattr(t, name)(), rnd(3, 4, dtype=dtype).t() * 5, rtol=1e-5)
+    check(lambda m, t: getattr(m, name)(t), ints(5, lo=1, hi=9))
+
+
+@pytest.mark.parametrize("name", ["lgamma", "digamma"])
+def test_gamma_family_grads(name):
+    x = rnd(3, 4, dtype=torch.float64) * 3
+    x = torch.where(x.round() == x, x + 0.25, x)
+    check(lambda m, t: getattr(m, name)(t), x, grad=True, rtol=1e-8)
+
+
+def test_polygamma():
+    x = torch.tensor([0.5, 1.0, 2.5, 7.0, 30.0, -0.5, -2.25, 1e-3], dtype=torch.float64)
+    check(lambda m, t: m.polygamma(1, t), x, rtol=1e-10)
+    check(lambda m, t: t.polygamma(0), x, rtol=1e-10)
+    check(lambda m, t: m.polygamma(1, t), x.float(), rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_erfinv(dtype):
+    x = torch.tensor([0.0, 0.5, -0.5, 0.9, -0.99, 0.999999, 1.0, -1.0, 1.5, -2.0, float("nan"), 1e-8, 0.7, 0.7001],
+                     dtype=dtype)
+    check(lambda m, t: m.erfinv(t), x, rtol=1e-5 if dtype == torch.float32 else 1e-10)
+    check(lambda m, t: t.erfinv(), ints(3, hi=2))
+    y = torch.rand(3, 4, generator=torch.Generator().manual_seed(0), dtype=dtype) * 1.8 - 0.9
+    check(lambda m, t: m.erfinv(t), y, grad=True, rtol=1e-5 if dtype == torch.float32 else 1e-8)
+
+
+@pytest.mark.skipif(SELF_CHECK, reason="ember's own limits")
+def test_special_unsupported_derivatives():
+    x = ember.tensor([1.5, 2.5], dtype=ember.float64, requires_grad=True)
+    (g,) = ember.autograd.grad(ember.digamma(x).sum(), x, create_graph=True)
+    with pytest.raises(NotImplementedError, match="polygamma"):
+        g.sum().backward()
+    with pytest.raises(NotImplementedError, match="polygamma: only n = 0"):
+        ember.polygamma(2, x)
 
 
 # ------------------------------------------------------------ errors

@@ -1,4 +1,5 @@
-// The composed ops of src/ops/composite.cpp: values computed by hand (or from torch 1.13), errors,
+// The composed ops of src/ops/composite.cpp and the special functions of
+// src/ops/special.cpp: values computed by hand (or from torch 1.13), errors,
 // and float64 gradchecks of every differentiable op. The Python suite
 // (tests/python/test_ops_more.py) compares them all against torch.
 #include <cmath>
@@ -120,6 +121,20 @@ TEST(OpsMore, SearchingKnownValues) {
   EXPECT_CLOSE(take(t64({1, 2, 3, 4, 5, 6}, {2, 3}), i64({-1, 0, 4}, {3})), t64({6, 1, 5}, {3}));
 }
 
+TEST(OpsMore, SpecialFunctionsKnownValues) {
+  const double pi = M_PI, euler = 0.57721566490153286061;
+  EXPECT_CLOSE(lgamma(t64({0.5, 1, 5}, {3})), t64({0.5 * std::log(pi), 0, std::log(24.0)}, {3}));
+  EXPECT_CLOSE(digamma(t64({1, 0.5, 10, -0.5}, {4})),
+               t64({-euler, -euler - 2 * std::log(2.0), 2.25175258906672110764, 0.03648997397857652056}, {4}));
+  EXPECT_CLOSE(polygamma(1, t64({1, 0.5}, {2})), t64({pi * pi / 6, pi * pi / 2}, {2}));
+  EXPECT_CLOSE(erfinv(t64({0, 0.5, 1, -1, 2}, {5})),
+               t64({0, 0.47693627620446987338, INFINITY, -INFINITY, kNan}, {5}));
+  EXPECT_CLOSE(erf(erfinv(t64({-0.999, -0.3, 0.7, 0.9999}, {4}))), t64({-0.999, -0.3, 0.7, 0.9999}, {4}));
+  EXPECT_TRUE(std::isinf(digamma(t64({0}, {1})).item<double>()));
+  EXPECT_TRUE(std::isnan(digamma(t64({-2}, {1})).item<double>()));
+  EXPECT_EQ(lgamma(i64({1, 2}, {2})).dtype(), kFloat32);
+}
+
 // ------------------------------------------------------------ errors
 
 TEST(OpsMore, Errors) {
@@ -148,6 +163,7 @@ TEST(OpsMore, Errors) {
   EXPECT_THROW_MSG(searchsorted(rand({2, 3}), rand({3, 3})), RuntimeError, "searchsorted: ");
   EXPECT_THROW_MSG(take(rand({2, 3}), i64({6}, {1})), IndexError,
                    "take: out of range: tried to access index 6 on a tensor of 6 elements");
+  EXPECT_THROW_MSG(polygamma(2, rand({2})), NotImplementedError, "polygamma: only n = 0");
 }
 
 // ------------------------------------------------------------ gradchecks (float64)
@@ -262,6 +278,18 @@ TEST(OpsMore, MedianGradientSharedAmongTies) {
   Tensor x = t64({2, 1, 2, 3, 2}, {5}).requires_grad_();
   median(x).backward();
   EXPECT_CLOSE(x.grad(), t64({1.0 / 3, 0, 1.0 / 3, 0, 1.0 / 3}, {5}));
+}
+
+TEST(OpsMore, SpecialFunctionsGradcheck) {
+  EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return lgamma(in[0]); }, {rand_input({2, 3}, 1, 0.2, 6)}));
+  EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return lgamma(in[0]); },
+                                  {rand_input({3}, 2, -0.9, -0.1)}));
+  EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return digamma(in[0]); }, {rand_input({2, 3}, 3, 0.2, 6)}));
+  EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return digamma(in[0]); },
+                                  {rand_input({3}, 4, -1.9, -1.1)}));
+  EXPECT_TRUE(autograd::gradcheck([](const tensor_list& in) { return erfinv(in[0]); }, {rand_input({2, 3}, 5, -0.9, 0.9)}));
+  EXPECT_TRUE(autograd::gradgradcheck([](const tensor_list& in) { return lgamma(in[0]); }, {rand_input({3}, 6, 0.5, 4)}));
+  EXPECT_TRUE(autograd::gradgradcheck([](const tensor_list& in) { return erfinv(in[0]); }, {rand_input({3}, 7, -0.8, 0.8)}));
 }
 
 }  // namespace
