@@ -1,35 +1,16 @@
 // The ops of the core as ember.<op> functions and, where torch has one, as
 // Tensor methods, with torch's argument names and defaults. Each binding
 // forwards to one C++ call.
-#include "convert.h"
+#include "op_bindings.h"
 
 namespace ember_py {
-
-using ember::Device;
-using ember::tensor_list;
-using OptDim = std::optional<IntList>;
-using OptType = std::optional<ScalarType>;
-using OptDevice = std::optional<Device>;
-using T = const Tensor&;
-using S = const Scalar&;
-
 namespace {
 
-const auto release = py::call_guard<py::gil_scoped_release>();
-
-// ember.<name>(input, ...) and Tensor.<name>(...)
-template <typename F, typename... Extra>
-void both(py::module_& m, py::class_<Tensor>& c, const char* name, F f, const Extra&... extra) {
-  m.def(name, f, py::arg("input"), extra..., release);
-  c.def(name, f, extra..., release);
-}
 template <typename F>
 void both0(py::module_& m, py::class_<Tensor>& c, const char* name, F f) {
   m.def(name, f, py::arg("input"), release);
   c.def(name, f, release);
 }
-
-std::vector<int64_t> dims_or_all(const OptDim& d) { return d ? d->v : std::vector<int64_t>{}; }
 
 int64_t var_correction(std::optional<bool> unbiased, std::optional<int64_t> correction) {
   if (unbiased && correction) throw py::type_error("var/std: pass either unbiased or correction, not both");

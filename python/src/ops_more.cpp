@@ -3,31 +3,10 @@
 // Tensor methods, with torch's argument names and defaults. Each binding
 // forwards to one C++ call; argument forms torch accepts (an int or a list,
 // a number in place of a tensor) are sorted out here.
-#include "convert.h"
+#include "op_bindings.h"
 
 namespace ember_py {
-
-using ember::Device;
-using ember::tensor_list;
-using OptDim = std::optional<IntList>;
-using OptType = std::optional<ScalarType>;
-using OptDevice = std::optional<Device>;
-using OptTensor = std::optional<Tensor>;
-using T = const Tensor&;
-using S = const Scalar&;
-
 namespace {
-
-const auto release = py::call_guard<py::gil_scoped_release>();
-
-// ember.<name>(input, ...) and Tensor.<name>(...)
-template <typename F, typename... Extra>
-void both(py::module_& m, py::class_<Tensor>& c, const char* name, F f, const Extra&... extra) {
-  m.def(name, f, py::arg("input"), extra..., release);
-  c.def(name, f, extra..., release);
-}
-
-std::vector<int64_t> dims_or_all(const OptDim& d) { return d ? d->v : std::vector<int64_t>{}; }
 
 // f(a, b) or f([a, b]): torch's *tensors arguments
 tensor_list tensors_from_args(const py::args& args) {

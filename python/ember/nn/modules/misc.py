@@ -5,7 +5,7 @@ from ..parameter import Parameter
 from .module import Module
 
 
-class Dropout(Module):
+class _DropoutNd(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
@@ -13,28 +13,20 @@ class Dropout(Module):
         self.p = p
         self.inplace = inplace
 
+    def extra_repr(self):
+        return "p={}, inplace={}".format(self.p, self.inplace)
+
+
+class Dropout(_DropoutNd):
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
 
-    def extra_repr(self):
-        return "p={}, inplace={}".format(self.p, self.inplace)
 
-
-class Dropout2d(Module):
+class Dropout2d(_DropoutNd):
     """Zeroes whole channels: one Bernoulli per (N, C), kept ones scaled by 1/(1-p); identity in eval."""
-
-    def __init__(self, p=0.5, inplace=False):
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError("dropout probability has to be between 0 and 1, but got {}".format(p))
-        self.p = p
-        self.inplace = inplace
 
     def forward(self, input):
         return F.dropout2d(input, self.p, self.training, self.inplace)
-
-    def extra_repr(self):
-        return "p={}, inplace={}".format(self.p, self.inplace)
 
 
 class Embedding(Module):
