@@ -222,8 +222,11 @@ void reduce_impl(const Tensor& out, const Tensor& in, int64_t nreduce) {
         const int64_t w = std::min(kChunk, width - c0);
         const T* p = base + prefix.offset(pi) + c0;
         for (int64_t j = 0; j < w; ++j) acc[j] = Op::init();
+        // one reduced dim (a bias gradient, sum over dim 0): step by its
+        // stride rather than dividing an index per row
+        const int64_t rs = R.n == 1 ? R.stride[0] : 0;
         for (int64_t r = 0; r < rnumel; ++r) {
-          const T* row = p + R.offset(r);
+          const T* __restrict row = p + (R.n == 1 ? r * rs : R.offset(r));
           for (int64_t j = 0; j < w; ++j) acc[j] = Op::step(acc[j], static_cast<Acc>(row[j]));
         }
         T* dst = o + pi * width + c0;
