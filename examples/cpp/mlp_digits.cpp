@@ -55,29 +55,16 @@ int main(int argc, char** argv) {
     auto split = examples::random_split(x, y, x.size(0) / 5, uint64_t(common.seed));
     const int64_t n_train = split.train_x.size(0), n_test = split.test_x.size(0);
     auto shuffle_gen = std::make_shared<ember::Generator>();
-    auto loader = ember::data::make_data_loader(
-        ember::data::datasets::TensorDataset({split.train_x, split.train_y}),
-        ember::data::DataLoaderOptions(size_t(batch_size)).shuffle(true).generator(shuffle_gen).workers(size_t(workers)));
+    auto loader = examples::make_train_loader(split, batch_size, workers, shuffle_gen);
 
     MLP model;
     ember::optim::Adam opt(model->parameters(), ember::optim::AdamOptions(lr));
     ember::optim::CosineAnnealingLR sched(opt, std::max(epochs, 1));
-    int start = 0;
-    std::vector<float> losses, accs;
-    if (common.resume) {
-      if (auto extra = examples::load_checkpoint(common.checkpoint, *model, opt, &sched)) {
-        start = int((*extra)["epoch"].item<int64_t>());
-        losses = examples::to_vector((*extra)["losses"]);
-        accs = examples::to_vector((*extra)["test_acc"]);
-        std::printf("resumed from %s at epoch %d\n", common.checkpoint.c_str(), start);
-      }
-    }
-
     int64_t n_params = 0;
     for (auto& p : model->parameters()) n_params += p.numel();
     std::printf("MLP on digits: %lld train / %lld test samples, %lld parameters\n", (long long)n_train,
                 (long long)n_test, (long long)n_params);
-    examples::train_classifier(model, opt, sched, *loader, *shuffle_gen, split, common, start, epochs, losses, accs);
+    examples::train_classifier(model, opt, sched, *loader, *shuffle_gen, split, common, epochs);
     return 0;
   } catch (const ember::Error& e) {
     std::cerr << "mlp_digits: " << e.what() << "\n";

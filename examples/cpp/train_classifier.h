@@ -18,10 +18,31 @@
 
 namespace examples {
 
+/// The training rows of `split` in shuffled batches, drawn from `shuffle_gen`
+/// (which train_classifier reseeds every epoch).
+inline auto make_train_loader(const Split& split, int64_t batch_size, int64_t workers,
+                              std::shared_ptr<ember::Generator> shuffle_gen) {
+  return ember::data::make_data_loader(
+      ember::data::datasets::TensorDataset({split.train_x, split.train_y}),
+      ember::data::DataLoaderOptions(size_t(batch_size)).shuffle(true).generator(std::move(shuffle_gen)).workers(
+          size_t(workers)));
+}
+
+/// With --resume, first restores the model, optimizer, scheduler and history
+/// from the checkpoint when there is one.
 template <typename Model, typename Loader>
 void train_classifier(Model& model, ember::optim::Optimizer& opt, ember::optim::LRScheduler& sched, Loader& loader,
-                      ember::Generator& shuffle_gen, const Split& split, const CommonArgs& common, int start,
-                      int epochs, std::vector<float>& losses, std::vector<float>& accs) {
+                      ember::Generator& shuffle_gen, const Split& split, const CommonArgs& common, int epochs) {
+  int start = 0;
+  std::vector<float> losses, accs;
+  if (common.resume) {
+    if (auto extra = load_checkpoint(common.checkpoint, *model, opt, &sched)) {
+      start = int((*extra)["epoch"].template item<int64_t>());
+      losses = to_vector((*extra)["losses"]);
+      accs = to_vector((*extra)["test_acc"]);
+      std::printf("resumed from %s at epoch %d\n", common.checkpoint.c_str(), start);
+    }
+  }
   auto t0 = std::chrono::steady_clock::now();
   for (int epoch = start; epoch < epochs; ++epoch) {
     shuffle_gen.manual_seed(uint64_t(common.seed) * 1000 + uint64_t(epoch));  // the same order, resumed or not

@@ -1,7 +1,5 @@
 """More ember.nn against torch 1.13: RNN and the recurrent cells, 1-D pooling, Upsample, Dropout2d.
 Same weights (copied through state_dict), same inputs; outputs, gradients, errors."""
-from collections import OrderedDict
-
 import numpy as np
 import pytest
 
@@ -14,18 +12,7 @@ tnn = torch.nn
 tF = torch.nn.functional
 
 
-# the helpers of test_nn.py
-def to_np(t):
-    return t.detach().cpu().numpy()
-
-
-def e_from(t, requires_grad=False):
-    x = ember.tensor(to_np(t))
-    return x.requires_grad_(True) if requires_grad else x
-
-
-def copy_weights(tmod, emod):
-    emod.load_state_dict(OrderedDict((k, e_from(v)) for k, v in tmod.state_dict().items()))
+from test_nn import copy_weights, e_from, to_np  # noqa: E402
 
 
 def close(a, b, atol=1e-5, rtol=1e-4, what=""):

@@ -218,6 +218,13 @@ EMBER_ACTIVATION(ReLU, ember::relu(input));
 EMBER_ACTIVATION(Tanh, ember::tanh(input));
 EMBER_ACTIVATION(Sigmoid, ember::sigmoid(input));
 EMBER_ACTIVATION(SiLU, ember::silu(input));
+EMBER_ACTIVATION(ReLU6, ember::relu6(input));
+EMBER_ACTIVATION(LogSigmoid, ember::logsigmoid(input));
+EMBER_ACTIVATION(SELU, ember::selu(input));
+EMBER_ACTIVATION(Mish, ember::mish(input));
+EMBER_ACTIVATION(Hardswish, ember::hardswish(input));
+EMBER_ACTIVATION(Hardsigmoid, ember::hardsigmoid(input));
+EMBER_ACTIVATION(Softsign, ember::softsign(input));
 #undef EMBER_ACTIVATION
 
 class EMBER_API GELUImpl : public Module {
@@ -300,22 +307,6 @@ class EMBER_API ELUImpl : public Module {
   double alpha;
 };
 EMBER_MODULE(ELU);
-
-#define EMBER_ACTIVATION(Name, expr)                            \
-  class EMBER_API Name##Impl : public Module {                  \
-   public:                                                      \
-    Name##Impl() : Module(#Name) {}                             \
-    Tensor forward(const Tensor& input) { return expr; }        \
-  };                                                            \
-  EMBER_MODULE(Name)
-EMBER_ACTIVATION(ReLU6, ember::relu6(input));
-EMBER_ACTIVATION(LogSigmoid, ember::logsigmoid(input));
-EMBER_ACTIVATION(SELU, ember::selu(input));
-EMBER_ACTIVATION(Mish, ember::mish(input));
-EMBER_ACTIVATION(Hardswish, ember::hardswish(input));
-EMBER_ACTIVATION(Hardsigmoid, ember::hardsigmoid(input));
-EMBER_ACTIVATION(Softsign, ember::softsign(input));
-#undef EMBER_ACTIVATION
 
 class EMBER_API HardtanhImpl : public Module {
  public:
