@@ -46,6 +46,12 @@ inline void backward_line(Eigen::Map<Arr<A>> gi, Eigen::Map<const Arr<A>> g, Eig
   else gi = y * (g - (g * y).sum());
 }
 
+// Whether the lines along dim are the rows of one dense block: line l
+// starts at l * length.
+inline bool packed_rows(const Tensor& t, int64_t dim) {
+  return t.is_contiguous() && (t.dim() == 0 || dim == t.dim() - 1);
+}
+
 template <bool Log, typename T>
 void softmax_impl(const Tensor& out, const Tensor& in, int64_t dim) {
   using A = opmath_t<T>;
@@ -55,15 +61,23 @@ void softmax_impl(const Tensor& out, const Tensor& in, int64_t dim) {
   const T* x = in.data_ptr<T>();
   T* o = out.data_ptr<T>();
   constexpr bool direct_ok = std::is_same<T, A>::value;
+  const bool rows_packed = packed_rows(in, dim) && packed_rows(out, dim);
   parallel_for(0, li.count, line_grain(L, kGrainSize / 4), [&](int64_t b, int64_t e) {
     std::vector<A> buf;
+    if constexpr (direct_ok) {
+      if (rows_packed) {
+        if constexpr (std::is_same<A, float>::value) vec_math().softmax_f32(o + b * L, x + b * L, e - b, L, Log);
+        else vec_math().softmax_f64(o + b * L, x + b * L, e - b, L, Log);
+        return;
+      }
+    }
     for (int64_t l = b; l < e; ++l) {
       const T* p = x + li.offset(l);
       T* q = o + lo.offset(l);
       if constexpr (direct_ok) {
         if (li.stride == 1 && lo.stride == 1) {
-          if constexpr (std::is_same<A, float>::value) vec_math().softmax_f32(q, p, L, Log);
-          else vec_math().softmax_f64(q, p, L, Log);
+          if constexpr (std::is_same<A, float>::value) vec_math().softmax_f32(q, p, 1, L, Log);
+          else vec_math().softmax_f64(q, p, 1, L, Log);
           continue;
         }
       }
@@ -84,7 +98,24 @@ void softmax_backward_impl(const Tensor& grad_input, const Tensor& grad, const T
   T* gi = grad_input.data_ptr<T>();
   const T* g = grad.data_ptr<T>();
   const T* y = output.data_ptr<T>();
+  const bool rows_packed = packed_rows(grad_input, dim) && packed_rows(grad, dim) && packed_rows(output, dim);
   parallel_for(0, lgi.count, line_grain(L, kGrainSize / 4), [&](int64_t b, int64_t e) {
+    if constexpr (Log && std::is_same<T, A>::value) {
+      // exp(y) of the whole block in one vectorized pass, then one pass per
+      // row: exp per row would go scalar on short rows.
+      if (rows_packed) {
+        T* pgi = gi + b * L;
+        const T* pg = g + b * L;
+        if constexpr (std::is_same<A, float>::value) vec_math().unary_f32(VecOp::Exp, pgi, y + b * L, (e - b) * L);
+        else vec_math().unary_f64(VecOp::Exp, pgi, y + b * L, (e - b) * L);
+        for (int64_t r = 0; r < e - b; ++r) {
+          Eigen::Map<Arr<A>> row_gi(pgi + r * L, L);
+          Eigen::Map<const Arr<A>> row_g(pg + r * L, L);
+          row_gi = row_g - row_gi * row_g.sum();
+        }
+        return;
+      }
+    }
     std::vector<A> bg, by, bgi;
     for (int64_t l = b; l < e; ++l) {
       T* pgi = gi + lgi.offset(l);

@@ -16,9 +16,10 @@ enum class VecOp { Exp, Log, Tanh, Sigmoid, Sqrt, Rsqrt, Sin, Cos, Log1p, Expm1,
 struct VecMath {
   void (*unary_f32)(VecOp op, float* out, const float* in, int64_t n);
   void (*unary_f64)(VecOp op, double* out, const double* in, int64_t n);
-  /// out = softmax(in) or log_softmax(in) over one contiguous row.
-  void (*softmax_f32)(float* out, const float* in, int64_t n, bool log);
-  void (*softmax_f64)(double* out, const double* in, int64_t n, bool log);
+  /// out = softmax(in) or log_softmax(in) over each of `rows` contiguous
+  /// rows of length n, stored one after the other.
+  void (*softmax_f32)(float* out, const float* in, int64_t rows, int64_t n, bool log);
+  void (*softmax_f64)(double* out, const double* in, int64_t rows, int64_t n, bool log);
 };
 
 /// The build for this CPU.
@@ -28,8 +29,8 @@ const VecMath& vec_math();
   namespace ns {                                                               \
   void unary_f32(VecOp op, float* out, const float* in, int64_t n);            \
   void unary_f64(VecOp op, double* out, const double* in, int64_t n);          \
-  void softmax_f32(float* out, const float* in, int64_t n, bool log);          \
-  void softmax_f64(double* out, const double* in, int64_t n, bool log);        \
+  void softmax_f32(float* out, const float* in, int64_t rows, int64_t n, bool log);   \
+  void softmax_f64(double* out, const double* in, int64_t rows, int64_t n, bool log); \
   }
 EMBER_VEC_DECLARE(vec_avx2)
 EMBER_VEC_DECLARE(vec_avx512)

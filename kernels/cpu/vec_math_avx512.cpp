@@ -10,8 +10,8 @@ namespace cpu {
 namespace vec_avx512 {
 void unary_f32(VecOp, float*, const float*, int64_t) {}
 void unary_f64(VecOp, double*, const double*, int64_t) {}
-void softmax_f32(float*, const float*, int64_t, bool) {}
-void softmax_f64(double*, const double*, int64_t, bool) {}
+void softmax_f32(float*, const float*, int64_t, int64_t, bool) {}
+void softmax_f64(double*, const double*, int64_t, int64_t, bool) {}
 }  // namespace vec_avx512
 }  // namespace cpu
 }  // namespace ember

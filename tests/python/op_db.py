@@ -528,11 +528,17 @@ for _c in ["cumsum", "cumprod"]:
 for _s in ["softmax", "log_softmax"]:
     add(OpInfo(_s, samples=reduce_samples([
         ((3, 4, 5), [{"dim": 0}, {"dim": 1}, {"dim": -1}], False), ((3, 4, 5), [{"dim": 1}], True),
-        ((), [{"dim": 0}], False), ((0, 3), [{"dim": 1}], False), ((4, 6), [{"dim": 1}], False)],
+        ((), [{"dim": 0}], False), ((0, 3), [{"dim": 1}], False), ((4, 6), [{"dim": 1}], False),
+        # short rows go through exp a block of rows at a time: more rows than
+        # one block (1024 elements), a row of 1, and lengths at the switch (32)
+        ((130, 10), [{"dim": -1}], False), ((6, 1), [{"dim": 1}], False), ((5, 31), [{"dim": 1}], False),
+        ((5, 33), [{"dim": 1}], False)],
         domain=(-20, 20)), dtypes=FLOATS, method=True, tol={"float32": (1e-5, 1e-5)}))
     add(OpInfo(_s + "_functional", fn=lambda m, x, _f=_s: F(_f)(m, x, dim=1),
                samples=fixed(lambda dt: Sample(make((3, 7), dt, -5, 5)),
-                             lambda dt: Sample(Arr([[-INF, 0.0, 1.0], [1e4, 1e4, 0]], dt))),
+                             lambda dt: Sample(Arr([[-INF, 0.0, 1.0], [1e4, 1e4, 0]], dt)),
+                             lambda dt: Sample(Arr([[NAN, 0.0, 1.0], [1.0, INF, 0.0], [-INF, -INF, -INF],
+                                                    [2.0, 1.0, -1e4]], dt))),
                dtypes=FLOATS, gradcheck=False, supports_grad=False))
 add(OpInfo("sort", samples=reduce_samples([
     ((3, 4, 5), [{}, {"dim": 0}, {"dim": 1, "descending": True}], False),
