@@ -39,16 +39,23 @@ struct Geometry {
   int64_t cs[3], as[3], bs[3];  // batch, row, col strides (elements)
 };
 
+// 3-D operands are batches; 2-D ones a batch of one (mm and addmm pass
+// their matrices as they are, without a [1, M, N] view each).
 inline Geometry geometry(const Tensor& out, const Tensor& a, const Tensor& b) {
   Geometry g;
-  g.batch = out.size(0);
-  g.m = out.size(1);
-  g.n = out.size(2);
-  g.k = a.size(2);
-  for (int i = 0; i < 3; ++i) {
-    g.cs[i] = out.stride(i);
-    g.as[i] = a.stride(i);
-    g.bs[i] = b.stride(i);
+  const IntArrayRef os = out.sizes(), ost = out.strides(), ast = a.strides(), bst = b.strides();
+  const size_t d = os.size() - 2;  // 1 for batches, 0 for matrices
+  g.batch = d ? os[0] : 1;
+  g.m = os[d];
+  g.n = os[d + 1];
+  g.k = a.sizes()[d + 1];
+  g.cs[0] = d ? ost[0] : 0;
+  g.as[0] = d ? ast[0] : 0;
+  g.bs[0] = d ? bst[0] : 0;
+  for (size_t i = 0; i < 2; ++i) {
+    g.cs[i + 1] = ost[d + i];
+    g.as[i + 1] = ast[d + i];
+    g.bs[i + 1] = bst[d + i];
   }
   return g;
 }

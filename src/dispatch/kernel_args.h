@@ -47,7 +47,8 @@ using SoftmaxBackwardFn = void (*)(const Tensor& grad_input, const Tensor& grad,
                                    const Tensor& output, int64_t dim);
 using SortFn = void (*)(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
                         bool descending);
-/// out[b] = beta * out[b] + alpha * a[b] @ b[b]; all 3-D, same dtype.
+/// out[b] = beta * out[b] + alpha * a[b] @ b[b]; all 3-D (a batch) or all
+/// 2-D (one product), same dtype.
 using GemmFn = void (*)(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha);
 using RandomFn = void (*)(const Tensor& out, Generator& gen, double a, double b);
 /// out[i] = 1 with probability p[i] (p same shape as out).

@@ -117,6 +117,29 @@ Tensor nll_loss_2d(const Tensor& input, const Tensor& target, Reduction reductio
   else run(out.data_ptr<double>());
   return autograd::record("nll_loss", {input}, out,
                           [t, reduction, kept, ignore_index, shape = Shape(input.sizes())](const Tensor& grad) {
+                            // One pass without create_graph: a zero gradient but for one
+                            // -g per row. Composed below, where the gradient must
+                            // differentiate again (five ops, a fifth of a tiny MLP step).
+                            if (!is_grad_enabled() && grad.device().is_cpu() &&
+                                (grad.dtype() == kFloat32 || grad.dtype() == kFloat64)) {
+                              Tensor gi = zeros(IntArrayRef(shape), grad.options());
+                              const Tensor g = grad.contiguous();
+                              const int64_t C = shape.empty() ? 1 : shape[shape.size() - 1], N = gi.numel() / C;
+                              const int64_t* pt = t.data_ptr<int64_t>();
+                              auto fill = [&](auto* pgi) {
+                                using T = std::remove_pointer_t<decltype(pgi)>;
+                                const T* pg = g.data_ptr<T>();
+                                for (int64_t i = 0; i < N; ++i) {
+                                  if (pt[i] == ignore_index) continue;
+                                  const T gv = reduction == Reduction::None ? pg[i] : pg[0];
+                                  // -(g / kept) in T, as torch rounds it
+                                  pgi[i * C + pt[i]] = -(reduction == Reduction::Mean ? gv / T(kept) : gv);
+                                }
+                              };
+                              if (grad.dtype() == kFloat32) fill(gi.data_ptr<float>());
+                              else fill(gi.data_ptr<double>());
+                              return tensor_list{gi};
+                            }
                             const Tensor valid = ne(t, ignore_index);
                             Tensor g = reduction == Reduction::None ? grad * valid : grad.expand(t.sizes()) * valid;
                             if (reduction == Reduction::Mean) g = g / double(kept);

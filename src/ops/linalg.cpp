@@ -15,14 +15,6 @@ namespace {
 using autograd::GradMask;
 using autograd::SavedTensor;
 
-// A [1, M, N] view of a 2-D tensor for the gemm kernel (no autograd).
-Tensor as_batch(const Tensor& t) {
-  return detail::make_view(t, {1, t.size(0), t.size(1)}, {0, t.stride(0), t.stride(1)}, t.storage_offset());
-}
-
-// The same view without autograd history (kernel arguments).
-Tensor raw(const Tensor& t) { return detail::make_view(t, t.sizes(), t.strides(), t.storage_offset()); }
-
 void check_same_dtype(const char* op, const Tensor& a, const Tensor& b) {
   EMBER_CHECK(a.dtype() == b.dtype(), op, ": expected both operands to have the same dtype, got ", a.dtype(),
               " and ", b.dtype());
@@ -43,7 +35,8 @@ void check_contraction(const char* op, const Tensor& a, const Tensor& b) {
               ": dim -1 of the first must equal dim -2 of the second)");
 }
 
-// out = beta * out + alpha * a @ b on raw 3-D tensors.
+// out = beta * out + alpha * a @ b on 3-D batches or 2-D matrices (the
+// kernel reads no autograd state, so operands need no detached view).
 void run_gemm(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha) {
   detail::kernel<GemmFn>(OpId::gemm, out.device())(out, a, b, beta, alpha);
 }
@@ -85,7 +78,7 @@ Tensor mm(const Tensor& input, const Tensor& mat2) {
   check_gemm_dtype("mm", input);
   check_contraction("mm", input, mat2);
   Tensor out = detail::make_tensor({input.size(0), mat2.size(1)}, input.dtype(), input.device());
-  run_gemm(as_batch(out), as_batch(input), as_batch(mat2), 0, 1);
+  run_gemm(out, input, mat2, 0, 1);
   // grad: [M, N]  input: [M, K]  mat2: [K, N]
   return autograd::record("mm", {input, mat2}, out,
                           [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2),
@@ -108,7 +101,7 @@ Tensor bmm(const Tensor& input, const Tensor& mat2) {
               input.sizes(), " and ", mat2.sizes());
   check_contraction("bmm", input, mat2);
   Tensor out = detail::make_tensor({input.size(0), input.size(1), mat2.size(2)}, input.dtype(), input.device());
-  run_gemm(out, raw(input), raw(mat2), 0, 1);
+  run_gemm(out, input, mat2, 0, 1);
   // grad: [B, M, N]  input: [B, M, K]  mat2: [B, K, N]
   return autograd::record("bmm", {input, mat2}, out,
                           [a = save_if(mat2.requires_grad(), input), b = save_if(input.requires_grad(), mat2),
@@ -163,8 +156,7 @@ Tensor add_gemm(const char* op, const Tensor& input, const Tensor& m1, const Ten
     EMBER_CHECK(IntArrayRef(broadcast_shapes(input.sizes(), out_shape)).equals(out_shape), op, ": input of shape ",
                 input.sizes(), " cannot be broadcast to the product's shape ", IntArrayRef(out_shape));
   }
-  if (batched) run_gemm(out, raw(m1), raw(m2), beta, alpha);
-  else run_gemm(as_batch(out), as_batch(m1), as_batch(m2), beta, alpha);
+  run_gemm(out, m1, m2, beta, alpha);
   // grad: out's shape; the engine sums grad_input back to input's shape.
   return autograd::record(
       op, {input, m1, m2}, out,
@@ -273,9 +265,62 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   EMBER_CHECK(input.size(-1) == weight.size(-1), "linear: input has ", input.size(-1), " features (shape ",
               input.sizes(), ") but weight has ", weight.size(-1), " in_features (shape ", weight.sizes(), ")");
   // input: [*, in]  weight: [out, in]  bias: [out]
-  if (input.dim() == 2 && weight.dim() == 2 && bias.defined()) return addmm(bias, input, weight.t());
-  Tensor out = matmul(input, weight.dim() == 2 ? weight.t() : weight);
-  return bias.defined() ? out + bias : out;
+  const bool one_node = weight.dim() == 2 && input.dim() >= 2 &&
+                        (!bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0)));
+  if (!one_node) {
+    Tensor out = matmul(input, weight.dim() == 2 ? weight.t() : weight);
+    return bias.defined() ? out + bias : out;
+  }
+  // One autograd node for x @ W^T + b over any leading dims: composed of
+  // t(), addmm or matmul and add it took three nodes, a transposed gradient
+  // and a broadcast-sum per layer and step.
+  if (bias.defined()) {
+    detail::check_same_device("linear", {&input, &weight, &bias});
+    EMBER_CHECK(input.dtype() == weight.dtype() && input.dtype() == bias.dtype(),
+                "linear: expected input, weight and bias of one dtype, got ", input.dtype(), ", ", weight.dtype(),
+                " and ", bias.dtype());
+  } else {
+    detail::check_same_device("linear", {&input, &weight});
+    check_same_dtype("linear", input, weight);
+  }
+  check_gemm_dtype("linear", input);
+  const int64_t K = weight.size(1), N = weight.size(0);
+  Tensor x2;
+  {
+    NoGradGuard ng;
+    x2 = input.dim() == 2 ? input : input.detach().reshape({-1, K});
+  }
+  const int64_t M = x2.size(0);
+  Shape out_shape(input.sizes());
+  out_shape.back() = N;
+  Tensor out = detail::make_tensor(out_shape, input.dtype(), input.device());
+  Tensor out2 = input.dim() == 2 ? out : detail::make_view(out, {M, N}, {N, 1}, 0);
+  double beta = 0;
+  if (bias.defined()) {
+    NoGradGuard ng;
+    out2.copy_(bias.expand({M, N}));
+    beta = 1;
+  }
+  const Tensor wt = detail::make_view(weight, {K, N}, {weight.stride(1), weight.stride(0)}, weight.storage_offset());
+  run_gemm(out2, x2, wt, beta, 1.0);
+  // The originals are saved (not x2) so a create_graph backward reaches them.
+  return autograd::record(
+      "linear", {input, weight, bias}, out,
+      [x = save_if(weight.requires_grad(), input), w = save_if(input.requires_grad(), weight), K, N,
+       in_shape = Shape(input.sizes())](const Tensor& grad, const GradMask& needs) {
+        const Tensor g2 = grad.dim() == 2 ? grad : grad.reshape({-1, N});
+        Tensor gx, gw, gb;
+        if (needs[0]) {
+          gx = mm(g2, w.get());
+          if (in_shape.size() != 2) gx = gx.reshape(IntArrayRef(in_shape));
+        }
+        if (needs[1]) {
+          const Tensor xv = x.get();
+          gw = mm(g2.t(), xv.dim() == 2 ? xv : xv.reshape({-1, K}));
+        }
+        if (needs[2]) gb = g2.sum(0);
+        return tensor_list{gx, gw, gb};
+      });
 }
 
 // ---------------------------------------------------------------- einsum

@@ -12,13 +12,19 @@ using detail::impl;
 #define EMBER_IMPL_CHECK() EMBER_CHECK(impl_ != nullptr, "tensor is undefined")
 IntArrayRef Tensor::sizes() const { EMBER_IMPL_CHECK(); return impl_->sizes(); }
 IntArrayRef Tensor::strides() const { EMBER_IMPL_CHECK(); return impl_->strides(); }
+// size(d) and stride(d) run in every op's shape logic: an in-range dim
+// returns before the checks that name the error.
 int64_t Tensor::size(int64_t d) const {
   EMBER_IMPL_CHECK();
+  const int64_t n = impl_->dim();
+  if (d >= -n && d < n) return impl_->sizes()[size_t(d < 0 ? d + n : d)];
   EMBER_CHECK_INDEX(impl_->dim() > 0, "size: dimension specified as ", d, " but tensor has no dimensions");
   return impl_->sizes()[detail::wrap_dim(d, impl_->dim(), "size")];
 }
 int64_t Tensor::stride(int64_t d) const {
   EMBER_IMPL_CHECK();
+  const int64_t n = impl_->dim();
+  if (d >= -n && d < n) return impl_->strides()[size_t(d < 0 ? d + n : d)];
   EMBER_CHECK_INDEX(impl_->dim() > 0, "stride: dimension specified as ", d, " but tensor has no dimensions");
   return impl_->strides()[detail::wrap_dim(d, impl_->dim(), "stride")];
 }

@@ -803,4 +803,11 @@ linalg_row("einsum_misc", lambda m, a, b: (m.einsum("i,i->", a[0], b[0]), m.eins
            [((3, 4), (3, 4))])
 linalg_row("einsum_list", lambda m, a, b: m.einsum("ij,jk", [a, b]), [((2, 3), (3, 4))])
 linalg_row("linear", lambda m, x, w, *b: F("linear")(m, x, w, *b),
-           [((4, 3), (5, 3), (5,)), ((4, 3), (5, 3)), ((2, 4, 3), (5, 3), (5,)), ((3,), (5, 3), (5,))])
+           [((4, 3), (5, 3), (5,)), ((4, 3), (5, 3)), ((2, 4, 3), (5, 3), (5,)), ((3,), (5, 3), (5,)),
+            ((2, 2, 2, 3), (5, 3)), ((0, 3), (5, 3), (5,)), ((4, 0), (5, 0), (5,)), ((4, 3), (5, 3), (1,))])
+# linear is one node over any leading dims: inputs that are transposed or
+# cannot be flattened without a copy, and a transposed weight
+add(OpInfo("linear_strided", fn=lambda m, x, w, b: F("linear")(m, x, w, b), samples=fixed(
+    lambda dt: Sample(make((4, 3), dt, noncontig=True), make((5, 3), dt), make((5,), dt)),
+    lambda dt: Sample(make((2, 4, 3), dt, noncontig=True), make((5, 3), dt, noncontig=True), make((5,), dt))),
+    dtypes=FLOATS, tol={"float32": (1e-5, 1e-5)}))
