@@ -187,6 +187,67 @@ class EMBER_API Adadelta : public Optimizer {
   void step() override;
 };
 
+// ---------------------------------------------------------------- NAdam / RAdam / Adamax
+// torch.optim's (libtorch's C++ has none): same hyper-parameters and defaults
+// as torch 1.13's Python classes, and the same state names.
+struct EMBER_API NAdamOptions : OptimizerOptions {
+  NAdamOptions(double lr = 2e-3) : lr_(lr) {}
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<NAdamOptions>(*this); }
+  double get_lr() const override { return lr_; }
+  void set_lr(double lr) override { lr_ = lr; }
+  EMBER_ARG(double, lr);
+  EMBER_ARG(std::vector<double>, betas) = {0.9, 0.999};
+  EMBER_ARG(double, eps) = 1e-8;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(double, momentum_decay) = 4e-3;
+};
+/// Adam with Nesterov momentum (Dozat 2016). State: exp_avg, exp_avg_sq and
+/// mu_product (a float32 scalar, as torch's).
+class EMBER_API NAdam : public Optimizer {
+ public:
+  NAdam(std::vector<Tensor> params, const NAdamOptions& options = NAdamOptions());
+  NAdam(std::vector<OptimizerParamGroup> groups, const NAdamOptions& options = NAdamOptions());
+  void step() override;
+};
+
+struct EMBER_API RAdamOptions : OptimizerOptions {
+  RAdamOptions(double lr = 1e-3) : lr_(lr) {}
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<RAdamOptions>(*this); }
+  double get_lr() const override { return lr_; }
+  void set_lr(double lr) override { lr_ = lr; }
+  EMBER_ARG(double, lr);
+  EMBER_ARG(std::vector<double>, betas) = {0.9, 0.999};
+  EMBER_ARG(double, eps) = 1e-8;
+  EMBER_ARG(double, weight_decay) = 0;
+};
+/// Rectified Adam (Liu et al. 2019): plain momentum steps until the variance
+/// estimate is tractable, then rectified Adam steps. State: exp_avg, exp_avg_sq.
+class EMBER_API RAdam : public Optimizer {
+ public:
+  RAdam(std::vector<Tensor> params, const RAdamOptions& options = RAdamOptions());
+  RAdam(std::vector<OptimizerParamGroup> groups, const RAdamOptions& options = RAdamOptions());
+  void step() override;
+};
+
+struct EMBER_API AdamaxOptions : OptimizerOptions {
+  AdamaxOptions(double lr = 2e-3) : lr_(lr) {}
+  std::unique_ptr<OptimizerOptions> clone() const override { return std::make_unique<AdamaxOptions>(*this); }
+  double get_lr() const override { return lr_; }
+  void set_lr(double lr) override { lr_ = lr; }
+  EMBER_ARG(double, lr);
+  EMBER_ARG(std::vector<double>, betas) = {0.9, 0.999};
+  EMBER_ARG(double, eps) = 1e-8;
+  EMBER_ARG(double, weight_decay) = 0;
+  EMBER_ARG(bool, maximize) = false;
+};
+/// Adam with the infinity norm (Kingma & Ba, section 7). State: exp_avg, exp_inf.
+class EMBER_API Adamax : public Optimizer {
+ public:
+  Adamax(std::vector<Tensor> params, const AdamaxOptions& options = AdamaxOptions());
+  Adamax(std::vector<OptimizerParamGroup> groups, const AdamaxOptions& options = AdamaxOptions());
+  void step() override;
+};
+
 // ---------------------------------------------------------------- schedulers
 /// Base of the learning-rate schedulers: step() advances one epoch and
 /// writes the new rate into every param group (torch's chainable form).

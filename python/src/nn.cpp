@@ -191,6 +191,72 @@ void adadelta_step(const std::vector<Tensor>& params, const std::vector<Tensor>&
   }
 }
 
+void nadam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const std::vector<OptT>& exp_avgs,
+                const std::vector<OptT>& exp_avg_sqs, const std::vector<OptT>& mu_products,
+                const std::vector<int64_t>& steps, double beta1, double beta2, double lr, double weight_decay,
+                double momentum_decay, double eps) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::NAdamHyper h{lr, beta1, beta2, eps, weight_decay, momentum_decay};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "NAdam");
+    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), v = at(exp_avg_sqs, i), mp = at(mu_products, i);
+    if (!m.defined() || !v.defined() || !mp.defined() || mp.numel() != 1)
+      throw py::value_error("NAdam: missing state tensors");
+    // See Note [NAdam's mu_product] (src/optim/fused_steps.cpp): multiplied in place, in its own dtype
+    const int64_t step = steps.at(i);
+    mp.mul_(ember::optim::fused::nadam_mu(h, step));
+    const double mu_product = mp.item<double>();
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::nadam_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(m, p, "exp_avg"),
+                                      state_ptr<float>(v, p, "exp_avg_sq"), step, mu_product, p.numel(), h);
+    else
+      ember::optim::fused::nadam_step(p.data_ptr<double>(), g.data_ptr<double>(), state_ptr<double>(m, p, "exp_avg"),
+                                      state_ptr<double>(v, p, "exp_avg_sq"), step, mu_product, p.numel(), h);
+    p._increment_version();
+  }
+}
+
+void radam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const std::vector<OptT>& exp_avgs,
+                const std::vector<OptT>& exp_avg_sqs, const std::vector<int64_t>& steps, double beta1, double beta2,
+                double lr, double weight_decay, double eps) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::RAdamHyper h{lr, beta1, beta2, eps, weight_decay};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "RAdam");
+    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), v = at(exp_avg_sqs, i);
+    if (!m.defined() || !v.defined()) throw py::value_error("RAdam: missing state tensors");
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::radam_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(m, p, "exp_avg"),
+                                      state_ptr<float>(v, p, "exp_avg_sq"), steps.at(i), p.numel(), h);
+    else
+      ember::optim::fused::radam_step(p.data_ptr<double>(), g.data_ptr<double>(), state_ptr<double>(m, p, "exp_avg"),
+                                      state_ptr<double>(v, p, "exp_avg_sq"), steps.at(i), p.numel(), h);
+    p._increment_version();
+  }
+}
+
+void adamax_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const std::vector<OptT>& exp_avgs,
+                 const std::vector<OptT>& exp_infs, const std::vector<int64_t>& steps, double eps, double beta1,
+                 double beta2, double lr, double weight_decay, bool maximize) {
+  ember::NoGradGuard ng;
+  ember::optim::fused::AdamaxHyper h{lr, beta1, beta2, eps, weight_decay, maximize};
+  for (size_t i = 0; i < params.size(); ++i) {
+    const Tensor& p = params[i];
+    check_param(p, "Adamax");
+    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), u = at(exp_infs, i);
+    if (!m.defined() || !u.defined()) throw py::value_error("Adamax: missing state tensors");
+    if (p.dtype() == ember::kFloat)
+      ember::optim::fused::adamax_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(m, p, "exp_avg"),
+                                       state_ptr<float>(u, p, "exp_inf"), steps.at(i), p.numel(), h);
+    else
+      ember::optim::fused::adamax_step(p.data_ptr<double>(), g.data_ptr<double>(), state_ptr<double>(m, p, "exp_avg"),
+                                       state_ptr<double>(u, p, "exp_inf"), steps.at(i), p.numel(), h);
+    p._increment_version();
+  }
+}
+
 // An instance of the Python subclass `cls` of ember.Tensor that shares
 // `data`'s memory under a new identity (torch's Tensor._make_subclass).
 py::object make_subclass(py::handle tensor_cls, py::handle cls, const Tensor& data, bool requires_grad) {
@@ -493,6 +559,15 @@ void init_nn(py::module_& root) {
         arg("centered"), arg("maximize"), "One RMSprop step.");
   m.def("_adadelta_step", &adadelta_step, arg("params"), arg("grads"), arg("square_avgs"), arg("acc_deltas"),
         arg("lr"), arg("rho"), arg("eps"), arg("weight_decay"), arg("maximize"), "One Adadelta step.");
+  m.def("_nadam_step", &nadam_step, arg("params"), arg("grads"), arg("exp_avgs"), arg("exp_avg_sqs"),
+        arg("mu_products"), arg("steps"), arg("beta1"), arg("beta2"), arg("lr"), arg("weight_decay"),
+        arg("momentum_decay"), arg("eps"), "One NAdam step; steps[i] counts this step, mu_products[i] is updated.");
+  m.def("_radam_step", &radam_step, arg("params"), arg("grads"), arg("exp_avgs"), arg("exp_avg_sqs"), arg("steps"),
+        arg("beta1"), arg("beta2"), arg("lr"), arg("weight_decay"), arg("eps"),
+        "One RAdam step; steps[i] counts this step.");
+  m.def("_adamax_step", &adamax_step, arg("params"), arg("grads"), arg("exp_avgs"), arg("exp_infs"), arg("steps"),
+        arg("eps"), arg("beta1"), arg("beta2"), arg("lr"), arg("weight_decay"), arg("maximize"),
+        "One Adamax step; steps[i] counts this step.");
   m.def("_adagrad_step", &adagrad_step, arg("params"), arg("grads"), arg("state_sums"), arg("steps"), arg("lr"),
         arg("weight_decay"), arg("lr_decay"), arg("eps"), arg("maximize"), "One Adagrad step.");
 

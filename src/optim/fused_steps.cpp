@@ -139,6 +139,87 @@ void adadelta(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __res
   });
 }
 
+// Note [NAdam's mu_product]
+// The exp_avg term is divided by 1 - mu_1 ... mu_{t+1} (the paper, the
+// formula in torch 1.13's docstring, its foreach path and torch 2). torch
+// 1.13's default single-tensor loop multiplies in this step's mu twice
+// (mu_product * mu * mu_next), which torch 2 fixed; ember does not copy
+// that, so its NAdam follows torch.optim.NAdam(foreach=True) of 1.13.
+// mu_product stays torch's float32 scalar, multiplied in place by the caller.
+template <typename T>
+void nadam(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t step, double mu_product,
+           int64_t n, const NAdamHyper& h) {
+  const double mu = nadam_mu(h, step), mu_next = nadam_mu(h, step + 1);
+  const double bc2 = 1 - std::pow(h.beta2, double(step));
+  // p -= lr (1 - mu) / (1 - prod mu_1..t) * g / denom + lr mu_next / (1 - prod mu_1..t+1) * m / denom
+  const T c_grad = T(h.lr * (1 - mu) / (1 - mu_product)), c_avg = T(h.lr * mu_next / (1 - mu_product * mu_next));
+  const T inv_sqrt_bc2 = T(1 / std::sqrt(bc2)), eps = T(h.eps), wd = T(h.weight_decay);
+  const T tb1 = T(h.beta1), tb2 = T(h.beta2);
+  with_bool(h.weight_decay != 0, [&](auto decay) {
+    for (int64_t i = 0; i < n; ++i) {
+      T gi = g[i];
+      if (decay) gi += wd * p[i];
+      const T mi = tb1 * m[i] + (1 - tb1) * gi;
+      const T vi = tb2 * v[i] + (1 - tb2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      const T denom = std::sqrt(vi) * inv_sqrt_bc2 + eps;
+      p[i] = p[i] - c_grad * gi / denom - c_avg * mi / denom;
+    }
+  });
+}
+
+template <typename T>
+void radam(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t step, int64_t n,
+           const RAdamHyper& h) {
+  const double t = double(step), bc1 = 1 - std::pow(h.beta1, t), bc2 = 1 - std::pow(h.beta2, t);
+  // the length of the approximated simple moving average, at infinity and at step t
+  const double rho_inf = 2 / (1 - h.beta2) - 1;
+  const double rho_t = rho_inf - 2 * t * std::pow(h.beta2, t) / bc2;
+  const T eps = T(h.eps), wd = T(h.weight_decay), tb1 = T(h.beta1), tb2 = T(h.beta2);
+  // the variance is tractable past rho_t = 5: rectified adaptive step, else plain momentum
+  const bool tractable = rho_t > 5;
+  const double rect =
+      tractable ? std::sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) : 0;
+  const T step_size = T(tractable ? h.lr * rect * std::sqrt(bc2) / bc1 : h.lr / bc1);
+  with_bool(h.weight_decay != 0, [&](auto decay) {
+    with_bool(tractable, [&](auto adaptive) {
+      for (int64_t i = 0; i < n; ++i) {
+        T gi = g[i];
+        if (decay) gi += wd * p[i];
+        const T mi = tb1 * m[i] + (1 - tb1) * gi;
+        const T vi = tb2 * v[i] + (1 - tb2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        if (adaptive)
+          p[i] -= step_size * mi / (std::sqrt(vi) + eps);
+        else
+          p[i] -= step_size * mi;
+      }
+    });
+  });
+}
+
+template <typename T>
+void adamax(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict u, int64_t step, int64_t n,
+            const AdamaxHyper& h) {
+  const T clr = T(h.lr / (1 - std::pow(h.beta1, double(step)))), eps = T(h.eps), wd = T(h.weight_decay);
+  const T tb1 = T(h.beta1), tb2 = T(h.beta2), sign = h.maximize ? T(-1) : T(1);
+  with_bool(h.weight_decay != 0, [&](auto decay) {
+    for (int64_t i = 0; i < n; ++i) {
+      T gi = sign * g[i];
+      if (decay) gi += wd * p[i];
+      const T mi = tb1 * m[i] + (1 - tb1) * gi;
+      m[i] = mi;
+      // u = max(beta2 u, |g| + eps), NaN if either is (torch takes amax of the two)
+      const T a = tb2 * u[i], b = std::abs(gi) + eps;
+      const T ui = (a > b || a != a) ? a : b;
+      u[i] = ui;
+      p[i] -= clr * mi / ui;
+    }
+  });
+}
+
 }  // namespace
 
 void adadelta_step(float* p, const float* g, float* sq, float* acc, int64_t n, const AdadeltaHyper& h) {
@@ -173,6 +254,30 @@ void adagrad_step(float* p, const float* g, float* sum, int64_t step, int64_t n,
 }
 void adagrad_step(double* p, const double* g, double* sum, int64_t step, int64_t n, const AdagradHyper& h) {
   adagrad(p, g, sum, step, n, h);
+}
+
+double nadam_mu(const NAdamHyper& h, int64_t step) {
+  return h.beta1 * (1. - 0.5 * std::pow(0.96, double(step) * h.momentum_decay));
+}
+void nadam_step(float* p, const float* g, float* m, float* v, int64_t step, double mu_product, int64_t n,
+                const NAdamHyper& h) {
+  nadam(p, g, m, v, step, mu_product, n, h);
+}
+void nadam_step(double* p, const double* g, double* m, double* v, int64_t step, double mu_product, int64_t n,
+                const NAdamHyper& h) {
+  nadam(p, g, m, v, step, mu_product, n, h);
+}
+void radam_step(float* p, const float* g, float* m, float* v, int64_t step, int64_t n, const RAdamHyper& h) {
+  radam(p, g, m, v, step, n, h);
+}
+void radam_step(double* p, const double* g, double* m, double* v, int64_t step, int64_t n, const RAdamHyper& h) {
+  radam(p, g, m, v, step, n, h);
+}
+void adamax_step(float* p, const float* g, float* m, float* u, int64_t step, int64_t n, const AdamaxHyper& h) {
+  adamax(p, g, m, u, step, n, h);
+}
+void adamax_step(double* p, const double* g, double* m, double* u, int64_t step, int64_t n, const AdamaxHyper& h) {
+  adamax(p, g, m, u, step, n, h);
 }
 
 }  // namespace fused

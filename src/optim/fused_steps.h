@@ -60,6 +60,34 @@ struct AdadeltaHyper {
 EMBER_API void adadelta_step(float* p, const float* g, float* sq, float* acc, int64_t n, const AdadeltaHyper& h);
 EMBER_API void adadelta_step(double* p, const double* g, double* sq, double* acc, int64_t n, const AdadeltaHyper& h);
 
+struct NAdamHyper {
+  double lr, beta1, beta2, eps, weight_decay, momentum_decay;
+};
+/// NAdam's momentum coefficient mu_t = beta1 (1 - 0.96^(t momentum_decay) / 2).
+EMBER_API double nadam_mu(const NAdamHyper& h, int64_t step);
+/// mu_product: mu_1 ... mu_step, this step's coefficient included (the
+/// caller keeps it as torch does, a float32 scalar multiplied in place).
+EMBER_API void nadam_step(float* p, const float* g, float* m, float* v, int64_t step, double mu_product, int64_t n,
+                          const NAdamHyper& h);
+EMBER_API void nadam_step(double* p, const double* g, double* m, double* v, int64_t step, double mu_product, int64_t n,
+                          const NAdamHyper& h);
+
+struct RAdamHyper {
+  double lr, beta1, beta2, eps, weight_decay;
+};
+EMBER_API void radam_step(float* p, const float* g, float* m, float* v, int64_t step, int64_t n, const RAdamHyper& h);
+EMBER_API void radam_step(double* p, const double* g, double* m, double* v, int64_t step, int64_t n,
+                          const RAdamHyper& h);
+
+struct AdamaxHyper {
+  double lr, beta1, beta2, eps, weight_decay;
+  bool maximize;
+};
+/// u: the exponentially weighted infinity norm (torch's exp_inf).
+EMBER_API void adamax_step(float* p, const float* g, float* m, float* u, int64_t step, int64_t n, const AdamaxHyper& h);
+EMBER_API void adamax_step(double* p, const double* g, double* m, double* u, int64_t step, int64_t n,
+                           const AdamaxHyper& h);
+
 }  // namespace fused
 }  // namespace optim
 }  // namespace ember

@@ -223,6 +223,83 @@ void Adadelta::step() {
   });
 }
 
+// ---------------------------------------------------------------- NAdam / RAdam / Adamax
+namespace {
+// torch 1.13's argument checks, worded as torch's
+void check_adam_family(double lr, const std::vector<double>& betas, double eps, double weight_decay) {
+  EMBER_CHECK_VALUE(lr >= 0, "Invalid learning rate: ", lr);
+  EMBER_CHECK_VALUE(eps >= 0, "Invalid epsilon value: ", eps);
+  EMBER_CHECK_VALUE(betas.size() == 2, "betas must hold two values, got ", betas.size());
+  EMBER_CHECK_VALUE(betas[0] >= 0 && betas[0] < 1, "Invalid beta parameter at index 0: ", betas[0]);
+  EMBER_CHECK_VALUE(betas[1] >= 0 && betas[1] < 1, "Invalid beta parameter at index 1: ", betas[1]);
+  EMBER_CHECK_VALUE(weight_decay >= 0, "Invalid weight_decay value: ", weight_decay);
+}
+}  // namespace
+
+NAdam::NAdam(std::vector<Tensor> params, const NAdamOptions& o)
+    : NAdam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o) {}
+NAdam::NAdam(std::vector<OptimizerParamGroup> groups, const NAdamOptions& o) : Optimizer(std::move(groups), o.clone()) {
+  check_adam_family(o.lr(), o.betas(), o.eps(), o.weight_decay());
+  EMBER_CHECK_VALUE(o.momentum_decay() >= 0, "Invalid momentum_decay value: ", o.momentum_decay());
+}
+void NAdam::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(
+      *this, groups_, sf, [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+        using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+        const auto& o = static_cast<const NAdamOptions&>(groups_[gi].options());
+        T* m = buffer<T>(st, "exp_avg", like);
+        T* v = buffer<T>(st, "exp_avg_sq", like);
+        // See Note [NAdam's mu_product]: a float32 scalar, as torch's
+        Tensor& mu_product = st.buffers["mu_product"];
+        if (!mu_product.defined()) mu_product = full({}, 1.0, kFloat);
+        int64_t step = ++st.step;
+        fused::NAdamHyper h{o.lr(), o.betas()[0], o.betas()[1], o.eps(), o.weight_decay(), o.momentum_decay()};
+        mu_product.mul_(fused::nadam_mu(h, step));
+        fused::nadam_step(p, g, m, v, step, mu_product.item<double>(), n, h);
+      });
+}
+
+RAdam::RAdam(std::vector<Tensor> params, const RAdamOptions& o)
+    : RAdam(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o) {}
+RAdam::RAdam(std::vector<OptimizerParamGroup> groups, const RAdamOptions& o) : Optimizer(std::move(groups), o.clone()) {
+  check_adam_family(o.lr(), o.betas(), o.eps(), o.weight_decay());
+}
+void RAdam::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf,
+                 [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+                   using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+                   const auto& o = static_cast<const RAdamOptions&>(groups_[gi].options());
+                   T* m = buffer<T>(st, "exp_avg", like);
+                   T* v = buffer<T>(st, "exp_avg_sq", like);
+                   int64_t step = ++st.step;
+                   fused::radam_step(p, g, m, v, step, n,
+                                     fused::RAdamHyper{o.lr(), o.betas()[0], o.betas()[1], o.eps(), o.weight_decay()});
+                 });
+}
+
+Adamax::Adamax(std::vector<Tensor> params, const AdamaxOptions& o)
+    : Adamax(std::vector<OptimizerParamGroup>{OptimizerParamGroup(params)}, o) {}
+Adamax::Adamax(std::vector<OptimizerParamGroup> groups, const AdamaxOptions& o)
+    : Optimizer(std::move(groups), o.clone()) {
+  check_adam_family(o.lr(), o.betas(), o.eps(), o.weight_decay());
+}
+void Adamax::step() {
+  auto sf = [this](size_t g, size_t i) -> ParamState& { return state_for(g, i); };
+  for_each_param(*this, groups_, sf,
+                 [&](size_t gi, auto* p, const auto* g, int64_t n, ParamState& st, const Tensor& like) {
+                   using T = std::remove_const_t<std::remove_pointer_t<decltype(g)>>;
+                   const auto& o = static_cast<const AdamaxOptions&>(groups_[gi].options());
+                   T* m = buffer<T>(st, "exp_avg", like);
+                   T* u = buffer<T>(st, "exp_inf", like);
+                   int64_t step = ++st.step;
+                   fused::adamax_step(
+                       p, g, m, u, step, n,
+                       fused::AdamaxHyper{o.lr(), o.betas()[0], o.betas()[1], o.eps(), o.weight_decay(), o.maximize()});
+                 });
+}
+
 // ---------------------------------------------------------------- clipping
 double clip_grad_norm_(const std::vector<Tensor>& parameters, double max_norm, double norm_type) {
   NoGradGuard ng;

@@ -138,6 +138,104 @@ def test_adadelta(kw, dtype):
     with pytest.raises(ValueError, match="rho"):
         optim.Adadelta([ember.nn.Parameter(ember.zeros(2))], rho=1.5)
 
+
+# ---------------------------------------------------------------- NAdam / RAdam / Adamax
+def torch_nadam(params, **kw):
+    # torch 1.13's default (single-tensor) NAdam has a stray factor of mu in the exp_avg term's bias
+    # correction, which torch 2 fixed; its foreach path has the paper's formula, as ember.
+    # See Note [NAdam's mu_product] in src/optim/fused_steps.cpp.
+    return torch.optim.NAdam(params, foreach=True, **kw)
+
+
+ADAM_FAMILY = {"NAdam": torch_nadam, "RAdam": torch.optim.RAdam, "Adamax": torch.optim.Adamax}
+ADAM_FAMILY_KW = [
+    ("NAdam", dict()),
+    ("NAdam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1, momentum_decay=0.01)),
+    ("RAdam", dict()),
+    ("RAdam", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1, eps=1e-6)),
+    ("Adamax", dict()),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.9), weight_decay=0.1)),
+    ("Adamax", dict(lr=0.01, weight_decay=0.1, maximize=True)),
+]
+
+
+# 8 steps: RAdam takes plain momentum steps while rho_t <= 5 (steps 1-5 for both beta2s here), then
+# rectified ones, so both branches are compared.
+@pytest.mark.parametrize("name,kw", ADAM_FAMILY_KW)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_nadam_radam_adamax(name, kw, dtype):
+    run(ADAM_FAMILY[name], getattr(optim, name), kw, steps=8, dtype=dtype)
+
+
+@pytest.mark.parametrize("name,kw", ADAM_FAMILY_KW)
+def test_nadam_radam_adamax_param_groups(name, kw):
+    run(ADAM_FAMILY[name], getattr(optim, name), kw, steps=8, dtype=np.float64, groups=True)
+
+
+def test_nadam_radam_adamax_defaults_match_torch():
+    import inspect
+
+    for name in ADAM_FAMILY:
+        t, e = inspect.signature(getattr(torch.optim, name)), inspect.signature(getattr(optim, name))
+        assert [(p.name, p.default, p.kind) for p in e.parameters.values()] == \
+            [(p.name, p.default, p.kind) for p in t.parameters.values()], name
+        tp, ep = make_pair()
+        tg, eg = getattr(torch.optim, name)(tp).param_groups[0], getattr(optim, name)(ep).param_groups[0]
+        assert {k: v for k, v in eg.items() if k != "params"} == {k: v for k, v in tg.items() if k != "params"}
+
+
+@pytest.mark.parametrize("name", ["NAdam", "RAdam", "Adamax"])
+def test_nadam_radam_adamax_state_dict(name, tmp_path):
+    topt, eopt, tp, ep = run(ADAM_FAMILY[name], getattr(optim, name), dict(lr=0.01, weight_decay=0.1), steps=3)
+    tsd, esd = topt.state_dict(), eopt.state_dict()
+    # torch's NAdam here was made with foreach=True, ember's with the default None
+    assert [dict(g, foreach=None) for g in esd["param_groups"]] == [dict(g, foreach=None) for g in tsd["param_groups"]]
+    assert sorted(esd["state"]) == sorted(tsd["state"]) == [0, 1]
+    for k in (0, 1):
+        assert esd["state"][k].keys() == tsd["state"][k].keys()
+        for sname, tv in tsd["state"][k].items():
+            ev = esd["state"][k][sname]
+            assert isinstance(ev, ember.Tensor) and str(ev.dtype) == str(tv.dtype).replace("torch", "ember"), sname
+            np.testing.assert_allclose(to_np(ev), to_np(tv), rtol=1e-5, atol=1e-7, err_msg=sname)
+
+    def step_both(t_opt, e_opt, x):
+        t_opt.zero_grad()
+        e_opt.zero_grad()
+        loss_of(tp, torch.tensor(x), torch).backward()
+        loss_of(ep, ember.tensor(x), ember).backward()
+        t_opt.step()
+        e_opt.step()
+        for a, b in zip(tp, ep):
+            np.testing.assert_allclose(to_np(b), to_np(a), atol=1e-5, rtol=1e-4)
+
+    # ember's own state dict round trip: a fresh optimizer continues the trajectory
+    e2 = getattr(optim, name)(ep, lr=0.5)
+    e2.load_state_dict(esd)
+    assert e2.param_groups[0]["lr"] == 0.01 and e2.state[ep[0]]["step"] == 3
+    step_both(topt, e2, np.ones((5, 4), np.float32))
+    # a state dict torch saved loads too (torch.save -> ember.load), and continues torch's trajectory
+    path = str(tmp_path / "optim.pt")
+    torch.save(topt.state_dict(), path)
+    e3 = getattr(optim, name)(ep)
+    e3.load_state_dict(ember.load(path))
+    assert e3.state[ep[1]]["step"] == 4
+    step_both(topt, e3, np.full((5, 4), 0.5, np.float32))
+
+
+@pytest.mark.parametrize("name,kw", [
+    ("NAdam", dict(lr=-1.0)), ("NAdam", dict(eps=-1e-8)), ("NAdam", dict(betas=(1.0, 0.999))),
+    ("NAdam", dict(betas=(0.9, 1.5))), ("NAdam", dict(weight_decay=-0.1)), ("NAdam", dict(momentum_decay=-1)),
+    ("RAdam", dict(lr=-0.5)), ("RAdam", dict(betas=(-0.1, 0.999))), ("RAdam", dict(weight_decay=-1)),
+    ("Adamax", dict(eps=-1)), ("Adamax", dict(betas=(0.9, 1.0))), ("Adamax", dict(weight_decay=-0.01)),
+])
+def test_nadam_radam_adamax_bad_arguments(name, kw):
+    tp, ep = make_pair()
+    with pytest.raises(ValueError) as t_err:
+        getattr(torch.optim, name)(tp, **kw)
+    with pytest.raises(ValueError, match="^Invalid ") as e_err:
+        getattr(optim, name)(ep, **kw)
+    assert str(e_err.value) == str(t_err.value)
+
 # ---------------------------------------------------------------- schedulers
 def lr_sequence(lib, make_sched, steps=12, base=None, opt="SGD"):
     p = lib.nn.Parameter(lib.zeros(2))

@@ -57,6 +57,112 @@ TEST(Optim, Adadelta) {
               {1.0190389620390916, -1.980922970995042, 2.980869124421805});
 }
 
+// Reference values printed once by torch 1.13 (Debian's) on the problem of
+// run(): NAdam with foreach=True (see Note [NAdam's mu_product] in
+// src/optim/fused_steps.cpp), RAdam and Adamax with their defaults. RAdam runs
+// 8 steps, so it takes both the momentum steps (rho_t <= 5, steps 1-5) and the
+// rectified ones.
+TEST(Optim, NAdamRAdamAdamax) {
+  using namespace optim;
+  expect_traj(run([](auto p) { return NAdam(p, NAdamOptions(0.1)); }),
+              {1.3635890335609144, -1.6215926253470851, 2.6029548375381513});
+  expect_traj(run([](auto p) {
+                return NAdam(p, NAdamOptions(0.05).betas({0.8, 0.9}).weight_decay(0.1).momentum_decay(0.01));
+              }),
+              {1.2156951784134404, -1.7802732444497604, 2.7754145016822838});
+  expect_traj(run([](auto p) { return RAdam(p, RAdamOptions(0.1)); }, 8),
+              {1.5265167615878095, 0.7746657424257022, -2.4635905761081127});
+  expect_traj(run(
+                  [](auto p) {
+                    return RAdam(p, RAdamOptions(0.05).betas({0.8, 0.9}).weight_decay(0.1));
+                  },
+                  8),
+              {1.445954912338138, -0.5219282286342632, -0.8524446406379915});
+  expect_traj(run([](auto p) { return Adamax(p, AdamaxOptions(0.1)); }),
+              {1.4296028934215106, -1.5489710830587702, 2.5154954528374542});
+  expect_traj(run([](auto p) { return Adamax(p, AdamaxOptions(0.05).weight_decay(0.1).maximize(true)); }),
+              {0.7628876374524224, -2.239960396617903, 3.246502764230149});
+}
+
+// Two param groups (the second with its own lr and weight_decay), 8 steps;
+// references from torch 1.13 as above.
+TEST(Optim, NAdamRAdamAdamaxParamGroups) {
+  using namespace optim;
+  auto check = [](auto make, std::initializer_list<double> ref_a, std::initializer_list<double> ref_b) {
+    auto a = tensor({1.0, -2.0}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    auto b = tensor({3.0}, TensorOptions().dtype(kFloat64).requires_grad(true));
+    auto opt = make(a, b);
+    auto coef = tensor({1.0, 2.0}, kFloat64);
+    for (int i = 0; i < 8; ++i) {
+      opt.zero_grad();
+      auto loss = (a.pow(2) * coef).sum() + (a.sum() * b).sum() + b.pow(2).sum();
+      loss.backward();
+      opt.step();
+    }
+    EXPECT_CLOSE_TOL(a.detach(), tensor(ref_a, kFloat64), 1e-12, 1e-10);
+    EXPECT_CLOSE_TOL(b.detach(), tensor(ref_b, kFloat64), 1e-12, 1e-10);
+  };
+  check(
+      [](Tensor a, Tensor b) {
+        std::vector<OptimizerParamGroup> groups;
+        groups.emplace_back(std::vector<Tensor>{a});
+        groups.emplace_back(std::vector<Tensor>{b}, NAdamOptions(0.05).weight_decay(0.1).clone());
+        return NAdam(std::move(groups), NAdamOptions(0.1));
+      },
+      {0.3952405016605629, -1.4109227541395435}, {2.686376026091012});
+  check(
+      [](Tensor a, Tensor b) {
+        std::vector<OptimizerParamGroup> groups;
+        groups.emplace_back(std::vector<Tensor>{a});
+        groups.emplace_back(std::vector<Tensor>{b}, RAdamOptions(0.05).weight_decay(0.1).clone());
+        return RAdam(std::move(groups), RAdamOptions(0.1));
+      },
+      {-0.8737858394070454, -0.31112912323096414}, {1.820127508029773});
+  check(
+      [](Tensor a, Tensor b) {
+        std::vector<OptimizerParamGroup> groups;
+        groups.emplace_back(std::vector<Tensor>{a});
+        groups.emplace_back(std::vector<Tensor>{b}, AdamaxOptions(0.05).weight_decay(0.1).clone());
+        return Adamax(std::move(groups), AdamaxOptions(0.1));
+      },
+      {0.27355707214899017, -1.3013671828237208}, {2.6142326970931213});
+}
+
+TEST(Optim, NAdamRAdamAdamaxStateAndErrors) {
+  using namespace optim;
+  auto w = tensor({1.0, -2.0, 3.0}, TensorOptions().dtype(kFloat64).requires_grad(true));
+  NAdam a({w}, NAdamOptions(0.1));
+  for (int i = 0; i < 5; ++i) {
+    a.zero_grad();
+    (w * w).sum().backward();
+    a.step();
+  }
+  // torch's state names; mu_product is torch's float32 scalar (0.0184980... after 5 steps in torch 1.13)
+  auto sd = a.state_dict();
+  EXPECT_TRUE(sd.contains("state.0.exp_avg"));
+  EXPECT_TRUE(sd.contains("state.0.exp_avg_sq"));
+  ASSERT_TRUE(sd.contains("state.0.mu_product"));
+  EXPECT_EQ(sd["state.0.mu_product"].dtype(), kFloat);
+  EXPECT_NEAR(sd["state.0.mu_product"].item<double>(), 0.01849803701043129, 1e-9);
+  EXPECT_EQ(sd["state.0.step"].item<int64_t>(), 5);
+  NAdam b({w}, NAdamOptions(0.5));
+  b.load_state_dict(sd);
+  EXPECT_DOUBLE_EQ(b.param_groups()[0].options().get_lr(), 0.1);
+  EXPECT_EQ(b.state()[0].step, 5);
+
+  Adamax x({w});
+  w.mutable_grad() = ones({3}, kFloat64);
+  x.step();
+  EXPECT_TRUE(x.state_dict().contains("state.0.exp_inf"));
+
+  EXPECT_THROW_MSG(NAdam({w}, NAdamOptions(-1)), ValueError, "Invalid learning rate: -1");
+  EXPECT_THROW_MSG(NAdam({w}, NAdamOptions().momentum_decay(-1)), ValueError, "Invalid momentum_decay value");
+  EXPECT_THROW_MSG(RAdam({w}, RAdamOptions().betas({1.0, 0.999})), ValueError, "Invalid beta parameter at index 0");
+  EXPECT_THROW_MSG(RAdam({w}, RAdamOptions().eps(-1)), ValueError, "Invalid epsilon value");
+  EXPECT_THROW_MSG(Adamax({w}, AdamaxOptions().betas({0.9, 1.5})), ValueError, "Invalid beta parameter at index 1");
+  EXPECT_THROW_MSG(Adamax({w}, AdamaxOptions().weight_decay(-0.1)), ValueError, "Invalid weight_decay value");
+}
+
 TEST(Optim, Schedulers) {
   using namespace optim;
   auto check = [](auto make, std::vector<double> ref) {
