@@ -297,6 +297,13 @@ void init_nn(py::module_& root) {
                                    int_list(output_padding, "output_padding"), groups, int_list(dilation, "dilation"));
   }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
         arg("output_padding") = 0, arg("groups") = 1, arg("dilation") = 1, "2-D transposed convolution.");
+  m.def("conv_transpose1d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
+                               py::object padding, py::object output_padding, int64_t groups, py::object dilation) {
+    return ember::conv_transpose1d(input, weight, opt(bias), int_list(stride, "stride"), int_list(padding, "padding"),
+                                   int_list(output_padding, "output_padding"), groups, int_list(dilation, "dilation"));
+  }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
+        arg("output_padding") = 0, arg("groups") = 1, arg("dilation") = 1,
+        "1-D transposed convolution over input [N, C_in, L].");
 
   // ---- pooling ----
   m.def("max_pool2d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
@@ -365,6 +372,13 @@ void init_nn(py::module_& root) {
                              eps);
   }, arg("input"), arg("running_mean"), arg("running_var"), arg("weight") = py::none(), arg("bias") = py::none(),
         arg("training") = false, arg("momentum") = 0.1, arg("eps") = 1e-5, "Batch normalization.");
+  m.def("instance_norm", [](const Tensor& input, const OptT& running_mean, const OptT& running_var,
+                            const OptT& weight, const OptT& bias, bool use_input_stats, double momentum, double eps) {
+    return ember::instance_norm(input, opt(running_mean), opt(running_var), opt(weight), opt(bias), use_input_stats,
+                                momentum, eps);
+  }, arg("input"), arg("running_mean") = py::none(), arg("running_var") = py::none(), arg("weight") = py::none(),
+        arg("bias") = py::none(), arg("use_input_stats") = true, arg("momentum") = 0.1, arg("eps") = 1e-5,
+        "Instance normalization: each (sample, channel) plane of [N, C, *] over its spatial dims.");
   m.def("layer_norm", [](const Tensor& input, py::object normalized_shape, const OptT& weight, const OptT& bias,
                          double eps) {
     return ember::layer_norm(input, int_list(normalized_shape, "normalized_shape"), opt(weight), opt(bias), eps);

@@ -1,4 +1,4 @@
-// Convolution: conv1d, conv2d, conv_transpose2d as im2col + one GEMM.
+// Convolution: conv1d, conv2d, conv_transpose1d, conv_transpose2d as im2col + one GEMM.
 //
 // Note [Convolution as im2col + GEMM]
 // im2col lays the input out as col [C k k, N L] (L = output positions; see
@@ -8,7 +8,7 @@
 // grad_W = grad col^T, the latter reducing over all N L at once. im2col
 // and col2im are each other's adjoints and each other's backward, so
 // double backward works and no convolution-specific formula is needed.
-// conv_transpose2d is the same pair read the other way: GEMM, then col2im.
+// conv_transpose1d/2d are the same pair read the other way: GEMM, then col2im.
 #include <string>
 #include <vector>
 
@@ -191,56 +191,94 @@ Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, Int
   return conv_entry_str("conv1d", input, weight, bias, stride, padding.value, dilation, groups, 1);
 }
 
+namespace {
+
+// The last `sp` entries of an expanded pair, for messages in the caller's terms.
+IntArrayRef tail(const std::vector<int64_t>& v, int sp) { return IntArrayRef(v.data() + 2 - sp, sp); }
+
 // x: [N, C_in, H, W]  w: [C_in, C_out / G, kh, kw] -> [N, C_out, Ho, Wo] with
 // Ho = (H - 1) s - 2 p + d (kh - 1) + output_padding + 1: the gradient of
 // conv2d with respect to its input. See Note [Convolution as im2col + GEMM].
-Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
-                        IntArrayRef padding, IntArrayRef output_padding, int64_t groups, IntArrayRef dilation) {
-  const char* op = "conv_transpose2d";
+// `sp` spatial dims: conv_transpose1d runs as the 2-D op with H = 1, as
+// conv1d does; unbatched input ([C, *]) as a batch of one.
+Tensor conv_transpose_entry(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias,
+                            IntArrayRef stride, IntArrayRef padding, IntArrayRef output_padding, int64_t groups,
+                            IntArrayRef dilation, int sp) {
   detail::check_defined(input, op);
   detail::check_defined(weight, op);
-  EMBER_CHECK(input.dim() == 3 || input.dim() == 4, op,
-              ": expected 3-D (unbatched) or 4-D (batched) input [N, C, H, W], got shape ", input.sizes());
-  EMBER_CHECK(weight.dim() == 4, op, ": expected 4-D weight [C_in, C_out / groups, kH, kW], got shape ",
-              weight.sizes());
+  const char* ishape = sp == 2 ? "[N, C, H, W]" : "[N, C, L]";
+  const char* wshape = sp == 2 ? "[C_in, C_out / groups, kH, kW]" : "[C_in, C_out / groups, kW]";
+  EMBER_CHECK(input.dim() == sp + 1 || input.dim() == sp + 2, op, ": expected ", sp + 1, "-D (unbatched) or ", sp + 2,
+              "-D (batched) input ", ishape, ", got shape ", input.sizes());
+  EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight ", wshape, ", got shape ", weight.sizes());
   EMBER_CHECK(groups > 0, op, ": non-positive groups is not supported (got ", groups, ")");
-  const bool batched = input.dim() == 4;
+  const bool batched = input.dim() == sp + 2;
   Tensor x = batched ? input : input.unsqueeze(0);
   EMBER_CHECK_TYPE(x.dtype() == weight.dtype(), op, ": input (", x.dtype(), ") and weight (", weight.dtype(),
                    ") must have the same dtype");
   detail::check_same_device(op, {&x, &weight});
-  const int64_t N = x.size(0), Cin = x.size(1), H = x.size(2), W = x.size(3);
+  const int64_t Cin = x.size(1);
   EMBER_CHECK(Cin == weight.size(0), op, ": input has ", Cin, " channels but weight expects ", weight.size(0),
               " (weight shape ", weight.sizes(), ", groups ", groups, ")");
   EMBER_CHECK(Cin % groups == 0, op, ": input channels ", Cin, " are not divisible by groups ", groups);
-  const int64_t Cout = weight.size(1) * groups, kh = weight.size(2), kw = weight.size(3);
+  const int64_t Cout = weight.size(1) * groups;
   if (bias.defined()) {
     EMBER_CHECK(bias.dim() == 1 && bias.size(0) == Cout, op, ": expected bias of shape [", Cout, "] (C_out), got ",
                 bias.sizes());
     EMBER_CHECK_TYPE(bias.dtype() == weight.dtype(), op, ": bias (", bias.dtype(), ") and weight (", weight.dtype(),
                      ") must have the same dtype");
   }
-  auto s = detail::expand_pair(stride, op, "stride");
-  auto p = detail::expand_pair(padding, op, "padding");
-  auto op_ = detail::expand_pair(output_padding, op, "output_padding");
-  auto d = detail::expand_pair(dilation, op, "dilation");
+  std::vector<int64_t> s, p, op_, d;
+  Tensor w = weight;
+  if (sp == 2) {
+    s = detail::expand_pair(stride, op, "stride");
+    p = detail::expand_pair(padding, op, "padding");
+    op_ = detail::expand_pair(output_padding, op, "output_padding");
+    d = detail::expand_pair(dilation, op, "dilation");
+  } else {
+    EMBER_CHECK(stride.size() == 1 && padding.size() == 1 && output_padding.size() == 1 && dilation.size() == 1, op,
+                ": stride, padding, output_padding and dilation must have 1 element each, got ", stride, ", ", padding,
+                ", ", output_padding, ", ", dilation);
+    s = {1, stride[0]}, p = {0, padding[0]}, op_ = {0, output_padding[0]}, d = {1, dilation[0]};
+    x = x.unsqueeze(2);
+    w = weight.unsqueeze(2);
+  }
   check_geometry(op, s, p, d);
-  for (int i = 0; i < 2; ++i)
+  for (int i = 2 - sp; i < 2; ++i)
     EMBER_CHECK(op_[i] >= 0 && (op_[i] < s[i] || op_[i] < d[i]), op,
-                ": output padding must be smaller than either stride or dilation, got output_padding ",
-                IntArrayRef(op_), ", stride ", IntArrayRef(s), ", dilation ", IntArrayRef(d));
+                ": output padding must be smaller than either stride or dilation, got output_padding ", tail(op_, sp),
+                ", stride ", tail(s, sp), ", dilation ", tail(d, sp));
+  const int64_t N = x.size(0), H = x.size(2), W = x.size(3), kh = w.size(2), kw = w.size(3);
   const int64_t Ho = (H - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op_[0] + 1;
   const int64_t Wo = (W - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op_[1] + 1;
-  EMBER_CHECK(Ho > 0 && Wo > 0, op, ": output size ", Ho, "x", Wo, " is too small (input shape ", input.sizes(),
-              ", weight shape ", weight.sizes(), ")");
+  if (sp == 2)
+    EMBER_CHECK(Ho > 0 && Wo > 0, op, ": output size ", Ho, "x", Wo, " is too small (input shape ", input.sizes(),
+                ", weight shape ", weight.sizes(), ")");
+  else
+    EMBER_CHECK(Wo > 0, op, ": output length ", Wo, " is too small (input shape ", input.sizes(), ", weight shape ",
+                weight.sizes(), ")");
   const int64_t G = groups, Cg = Cin / G, Kg = (Cout / G) * kh * kw;
   // col: [G, C_out/G kh kw, N H W] = W_g^T x_g
   Tensor xg = x.permute({1, 0, 2, 3}).reshape({G, Cg, N * H * W});
-  Tensor col = matmul(weight.reshape({G, Cg, Kg}).transpose(1, 2), xg);
+  Tensor col = matmul(w.reshape({G, Cg, Kg}).transpose(1, 2), xg);
   ConvGeom g{kh, kw, s[0], s[1], p[0], p[1], d[0], d[1], H, W};
   Tensor out = detail::col2im(col.reshape({Cout * kh * kw, N, H * W}), g, Cout, Ho, Wo);
   if (bias.defined()) out = out + bias.reshape({1, Cout, 1, 1});
+  if (sp == 1) out = out.squeeze(2);
   return batched ? out : out.squeeze(0);
+}
+
+}  // namespace
+
+Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        IntArrayRef padding, IntArrayRef output_padding, int64_t groups, IntArrayRef dilation) {
+  return conv_transpose_entry("conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups,
+                              dilation, 2);
+}
+Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        IntArrayRef padding, IntArrayRef output_padding, int64_t groups, IntArrayRef dilation) {
+  return conv_transpose_entry("conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups,
+                              dilation, 1);
 }
 
 }  // namespace ember

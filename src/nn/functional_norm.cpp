@@ -1,6 +1,6 @@
 // Normalization layers, composed from ember ops (autograd differentiates
-// the composition, twice if asked): batch_norm, layer_norm, group_norm,
-// rms_norm. Variances used for normalizing are biased, as torch.
+// the composition, twice if asked): batch_norm, instance_norm, layer_norm,
+// group_norm, rms_norm. Variances used for normalizing are biased, as torch.
 #include <limits>
 #include <vector>
 
@@ -62,6 +62,46 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
     EMBER_CHECK(running_mean.defined() && running_var.defined(), op,
                 ": running_mean and running_var must be defined in evaluation mode (training=false)");
     out = (input - channel_view(running_mean, ndim)) * rsqrt(channel_view(running_var, ndim) + eps);
+  }
+  if (weight.defined()) out = out * channel_view(weight, ndim);
+  if (bias.defined()) out = out + channel_view(bias, ndim);
+  return out;
+}
+
+// As torch: the input seen as one sample of N*C channels, [1, N*C, *], through
+// batch_norm, with running stats repeated per sample and averaged back over
+// N afterwards (so they move by momentum times the mean over N of the
+// per-instance statistics); the affine part is applied per channel.
+Tensor instance_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                     const Tensor& bias, bool use_input_stats, double momentum, double eps) {
+  const char* op = "instance_norm";
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() >= 2, op, ": expected input with at least 2 dims [N, C, *], got shape ", input.sizes());
+  const int64_t N = input.size(0), C = input.size(1), ndim = input.dim();
+  check_channel_param(op, "running_mean", running_mean, C, input);
+  check_channel_param(op, "running_var", running_var, C, input);
+  check_channel_param(op, "weight", weight, C, input);
+  check_channel_param(op, "bias", bias, C, input);
+  EMBER_CHECK(use_input_stats || (running_mean.defined() && running_var.defined()), op,
+              ": expected running_mean and running_var to be defined when use_input_stats is false");
+  if (use_input_stats) {
+    int64_t spatial = 1;
+    for (int64_t d = 2; d < ndim; ++d) spatial *= input.size(d);
+    EMBER_CHECK_VALUE(spatial != 1, op, ": expected more than 1 spatial element when training, got input size ",
+                      input.sizes());
+  }
+  std::vector<int64_t> shape(input.sizes().begin(), input.sizes().end());
+  shape[0] = 1;
+  shape[1] = N * C;
+  // [C] -> [N*C] copies for batch_norm to update
+  Tensor rm = running_mean.defined() ? running_mean.repeat({N}) : Tensor();
+  Tensor rv = running_var.defined() ? running_var.repeat({N}) : Tensor();
+  Tensor out = batch_norm(input.reshape(shape), rm, rv, Tensor(), Tensor(), use_input_stats, momentum, eps)
+                   .reshape(input.sizes());
+  if (use_input_stats && (running_mean.defined() || running_var.defined())) {
+    NoGradGuard no_grad;
+    if (running_mean.defined()) Tensor(running_mean).copy_(rm.view({N, C}).mean({0}));
+    if (running_var.defined()) Tensor(running_var).copy_(rv.view({N, C}).mean({0}));
   }
   if (weight.defined()) out = out * channel_view(weight, ndim);
   if (bias.defined()) out = out + channel_view(bias, ndim);

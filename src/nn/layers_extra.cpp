@@ -61,6 +61,32 @@ std::string Conv1dImpl::extra_repr() const {
   return ss.str();
 }
 
+// ------------------------------------------------------- ConvTranspose1d
+ConvTranspose1dImpl::ConvTranspose1dImpl(const ConvTranspose1dOptions& o) : Module("ConvTranspose1d"), options(o) {
+  EMBER_CHECK_VALUE(o.groups() > 0 && o.in_channels() % o.groups() == 0 && o.out_channels() % o.groups() == 0,
+                    "ConvTranspose1d: in_channels (", o.in_channels(), ") and out_channels (", o.out_channels(),
+                    ") must be divisible by groups (", o.groups(), ")");
+  weight = register_parameter("weight", empty({o.in_channels(), o.out_channels() / o.groups(), o.kernel_size()}));
+  if (o.bias()) bias = register_parameter("bias", empty({o.out_channels()}));
+  reset_parameters();
+}
+void ConvTranspose1dImpl::reset_parameters() { reset_affine(weight, bias); }
+Tensor ConvTranspose1dImpl::forward(const Tensor& input) {
+  return ember::conv_transpose1d(input, weight, bias, options.stride(), options.padding(), options.output_padding(),
+                                 options.groups(), options.dilation());
+}
+std::string ConvTranspose1dImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=(" << options.kernel_size()
+     << ",), stride=(" << options.stride() << ",)";
+  if (options.padding() != 0) ss << ", padding=(" << options.padding() << ",)";
+  if (options.dilation() != 1) ss << ", dilation=(" << options.dilation() << ",)";
+  if (options.output_padding() != 0) ss << ", output_padding=(" << options.output_padding() << ",)";
+  if (options.groups() != 1) ss << ", groups=" << options.groups();
+  if (!options.bias()) ss << ", bias=False";
+  return ss.str();
+}
+
 // ------------------------------------------------------- ConvTranspose2d
 ConvTranspose2dImpl::ConvTranspose2dImpl(const ConvTranspose2dOptions& o) : Module("ConvTranspose2d"), options(o) {
   EMBER_CHECK_VALUE(o.groups() > 0 && o.in_channels() % o.groups() == 0 && o.out_channels() % o.groups() == 0,
@@ -260,64 +286,119 @@ std::tuple<Tensor, Tensor> MultiheadAttentionImpl::forward(const Tensor& query_i
   return std::make_tuple(out, weights);
 }
 
-// ------------------------------------------------------- TransformerEncoderLayer
+// ------------------------------------------------------- Transformer layers
+namespace {
+// What the encoder and decoder layers share: their submodules are built and
+// run by these, each layer registering them in torch's order.
+void check_activation(const TransformerLayerOptions& o) {
+  EMBER_CHECK(o.activation_fn() || o.activation() == "relu" || o.activation() == "gelu",
+              "activation should be relu/gelu, not ", o.activation());
+}
+MultiheadAttention make_attention(const TransformerLayerOptions& o) {
+  return MultiheadAttention(
+      MultiheadAttentionOptions(o.d_model(), o.nhead()).dropout(o.dropout()).batch_first(o.batch_first()));
+}
+LayerNorm make_norm(const TransformerLayerOptions& o) {
+  return LayerNorm(LayerNormOptions({o.d_model()}).eps(o.layer_norm_eps()));
+}
+// out_dropout(attn(x, mem, mem)), without the attention weights.
+Tensor attention_block(const MultiheadAttention& attn, const Dropout& out_dropout, const Tensor& x, const Tensor& mem,
+                       const Tensor& attn_mask, const Tensor& key_padding_mask) {
+  return out_dropout(std::get<0>(attn->forward(x, mem, mem, key_padding_mask, false, attn_mask)));
+}
+// out_dropout(linear2(dropout(activation(linear1(x)))))
+template <typename Layer>
+Tensor feed_forward_block(const Layer& l, const Dropout& out_dropout, const Tensor& x) {
+  Tensor h = l.linear1(x);
+  const auto& o = l.options;
+  h = o.activation_fn() ? o.activation_fn()(h) : o.activation() == "gelu" ? ember::gelu(h) : ember::relu(h);
+  return out_dropout(l.linear2(l.dropout(h)));
+}
+// num_layers copies of `layer` (same options, weights and mode), as torch's deepcopy.
+template <typename Holder>
+ModuleList clone_layers(const char* op, const char* arg, const Holder& layer, int64_t n) {
+  EMBER_CHECK_VALUE(!layer.is_empty(), op, ": ", arg, " is empty");
+  EMBER_CHECK_VALUE(n >= 0, op, ": num_layers must be non-negative, got ", n);
+  ModuleList layers;
+  auto state = layer->state_dict();
+  for (int64_t i = 0; i < n; ++i) {
+    Holder copy(layer->options);
+    {
+      NoGradGuard ng;
+      copy->load_state_dict(state);
+    }
+    copy->train(layer->is_training());
+    layers->push_back(copy);
+  }
+  return layers;
+}
+}  // namespace
+
 TransformerEncoderLayerImpl::TransformerEncoderLayerImpl(const TransformerEncoderLayerOptions& o)
     : Module("TransformerEncoderLayer"), options(o) {
-  EMBER_CHECK(o.activation() == "relu" || o.activation() == "gelu", "activation should be relu/gelu, not ",
-              o.activation());
-  self_attn = register_module(
-      "self_attn",
-      MultiheadAttention(MultiheadAttentionOptions(o.d_model(), o.nhead()).dropout(o.dropout()).batch_first(
-          o.batch_first())));
+  check_activation(o);
+  self_attn = register_module("self_attn", make_attention(o));
   linear1 = register_module("linear1", Linear(o.d_model(), o.dim_feedforward()));
   dropout = register_module("dropout", Dropout(o.dropout()));
   linear2 = register_module("linear2", Linear(o.dim_feedforward(), o.d_model()));
-  norm1 = register_module("norm1", LayerNorm(LayerNormOptions({o.d_model()}).eps(o.layer_norm_eps())));
-  norm2 = register_module("norm2", LayerNorm(LayerNormOptions({o.d_model()}).eps(o.layer_norm_eps())));
+  norm1 = register_module("norm1", make_norm(o));
+  norm2 = register_module("norm2", make_norm(o));
   dropout1 = register_module("dropout1", Dropout(o.dropout()));
   dropout2 = register_module("dropout2", Dropout(o.dropout()));
 }
-Tensor TransformerEncoderLayerImpl::sa_block(const Tensor& x, const Tensor& attn_mask,
-                                             const Tensor& key_padding_mask) {
-  Tensor y = std::get<0>(self_attn->forward(x, x, x, key_padding_mask, false, attn_mask));
-  return dropout1(y);
-}
-Tensor TransformerEncoderLayerImpl::ff_block(const Tensor& x) {
-  Tensor h = linear1(x);
-  h = options.activation() == "gelu" ? ember::gelu(h) : ember::relu(h);
-  return dropout2(linear2(dropout(h)));
-}
 Tensor TransformerEncoderLayerImpl::forward(const Tensor& src, const Tensor& src_mask,
                                             const Tensor& src_key_padding_mask) {
+  auto sa = [&](const Tensor& x) { return attention_block(self_attn, dropout1, x, x, src_mask, src_key_padding_mask); };
   Tensor x = src;
   if (options.norm_first()) {
-    x = x + sa_block(norm1(x), src_mask, src_key_padding_mask);
-    x = x + ff_block(norm2(x));
+    x = x + sa(norm1(x));
+    x = x + feed_forward_block(*this, dropout2, norm2(x));
   } else {
-    x = norm1(x + sa_block(x, src_mask, src_key_padding_mask));
-    x = norm2(x + ff_block(x));
+    x = norm1(x + sa(x));
+    x = norm2(x + feed_forward_block(*this, dropout2, x));
+  }
+  return x;
+}
+
+TransformerDecoderLayerImpl::TransformerDecoderLayerImpl(const TransformerDecoderLayerOptions& o)
+    : Module("TransformerDecoderLayer"), options(o) {
+  check_activation(o);
+  self_attn = register_module("self_attn", make_attention(o));
+  multihead_attn = register_module("multihead_attn", make_attention(o));
+  linear1 = register_module("linear1", Linear(o.d_model(), o.dim_feedforward()));
+  dropout = register_module("dropout", Dropout(o.dropout()));
+  linear2 = register_module("linear2", Linear(o.dim_feedforward(), o.d_model()));
+  norm1 = register_module("norm1", make_norm(o));
+  norm2 = register_module("norm2", make_norm(o));
+  norm3 = register_module("norm3", make_norm(o));
+  dropout1 = register_module("dropout1", Dropout(o.dropout()));
+  dropout2 = register_module("dropout2", Dropout(o.dropout()));
+  dropout3 = register_module("dropout3", Dropout(o.dropout()));
+}
+Tensor TransformerDecoderLayerImpl::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
+                                            const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
+                                            const Tensor& memory_key_padding_mask) {
+  auto sa = [&](const Tensor& x) { return attention_block(self_attn, dropout1, x, x, tgt_mask, tgt_key_padding_mask); };
+  auto mha = [&](const Tensor& x) {
+    return attention_block(multihead_attn, dropout2, x, memory, memory_mask, memory_key_padding_mask);
+  };
+  Tensor x = tgt;
+  if (options.norm_first()) {
+    x = x + sa(norm1(x));
+    x = x + mha(norm2(x));
+    x = x + feed_forward_block(*this, dropout3, norm3(x));
+  } else {
+    x = norm1(x + sa(x));
+    x = norm2(x + mha(x));
+    x = norm3(x + feed_forward_block(*this, dropout3, x));
   }
   return x;
 }
 
 // ------------------------------------------------------- TransformerEncoder
-TransformerEncoderImpl::TransformerEncoderImpl(const TransformerEncoderLayer& encoder_layer, int64_t n,
-                                               LayerNorm norm_)
+TransformerEncoderImpl::TransformerEncoderImpl(const TransformerEncoderLayer& encoder_layer, int64_t n, LayerNorm norm_)
     : Module("TransformerEncoder"), num_layers(n) {
-  EMBER_CHECK_VALUE(!encoder_layer.is_empty(), "TransformerEncoder: encoder_layer is empty");
-  EMBER_CHECK_VALUE(n >= 0, "TransformerEncoder: num_layers must be non-negative, got ", n);
-  layers = register_module("layers", ModuleList());
-  // Copies of the layer (as torch's deepcopy): same options, weights and mode.
-  auto state = encoder_layer->state_dict();
-  for (int64_t i = 0; i < n; ++i) {
-    TransformerEncoderLayer layer(encoder_layer->options);
-    {
-      NoGradGuard ng;
-      layer->load_state_dict(state);
-    }
-    layer->train(encoder_layer->is_training());
-    layers->push_back(layer);
-  }
+  layers = register_module("layers", clone_layers("TransformerEncoder", "encoder_layer", encoder_layer, n));
   if (!norm_.is_empty()) norm = register_module("norm", norm_);
 }
 Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& mask, const Tensor& src_key_padding_mask) {
@@ -326,6 +407,60 @@ Tensor TransformerEncoderImpl::forward(const Tensor& src, const Tensor& mask, co
     out = TransformerEncoderLayer(layers->at<TransformerEncoderLayerImpl>(i))(out, mask, src_key_padding_mask);
   if (!norm.is_empty()) out = norm(out);
   return out;
+}
+
+TransformerDecoderImpl::TransformerDecoderImpl(const TransformerDecoderLayer& decoder_layer, int64_t n, LayerNorm norm_)
+    : Module("TransformerDecoder"), num_layers(n) {
+  layers = register_module("layers", clone_layers("TransformerDecoder", "decoder_layer", decoder_layer, n));
+  if (!norm_.is_empty()) norm = register_module("norm", norm_);
+}
+Tensor TransformerDecoderImpl::forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask,
+                                       const Tensor& memory_mask, const Tensor& tgt_key_padding_mask,
+                                       const Tensor& memory_key_padding_mask) {
+  Tensor out = tgt;
+  for (size_t i = 0; i < layers->size(); ++i)
+    out = TransformerDecoderLayer(layers->at<TransformerDecoderLayerImpl>(i))(
+        out, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask);
+  if (!norm.is_empty()) out = norm(out);
+  return out;
+}
+
+// ------------------------------------------------------- Transformer
+TransformerImpl::TransformerImpl(const TransformerOptions& o) : Module("Transformer"), options(o) {
+  auto layer_options = TransformerLayerOptions(o.d_model(), o.nhead())
+                           .dim_feedforward(o.dim_feedforward())
+                           .dropout(o.dropout())
+                           .activation(o.activation())
+                           .activation_fn(o.activation_fn())
+                           .layer_norm_eps(o.layer_norm_eps())
+                           .batch_first(o.batch_first())
+                           .norm_first(o.norm_first());
+  encoder = register_module("encoder", TransformerEncoder(TransformerEncoderLayer(layer_options),
+                                                          o.num_encoder_layers(), make_norm(layer_options)));
+  decoder = register_module("decoder", TransformerDecoder(TransformerDecoderLayer(layer_options),
+                                                          o.num_decoder_layers(), make_norm(layer_options)));
+  reset_parameters();
+}
+void TransformerImpl::reset_parameters() {
+  for (auto& p : parameters())
+    if (p.dim() > 1) init::xavier_uniform_(p);
+}
+Tensor TransformerImpl::forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask, const Tensor& tgt_mask,
+                                const Tensor& memory_mask, const Tensor& src_key_padding_mask,
+                                const Tensor& tgt_key_padding_mask, const Tensor& memory_key_padding_mask) {
+  const int64_t batch_dim = options.batch_first() ? 0 : 1;
+  EMBER_CHECK(src.dim() != 3 || tgt.dim() != 3 || src.size(batch_dim) == tgt.size(batch_dim),
+              "Transformer: the batch number of src and tgt must be equal (src ", src.sizes(), ", tgt ", tgt.sizes(),
+              options.batch_first() ? ", batch_first)" : ")");
+  EMBER_CHECK(
+      src.dim() >= 1 && tgt.dim() >= 1 && src.size(-1) == options.d_model() && tgt.size(-1) == options.d_model(),
+      "Transformer: the feature number of src and tgt must be equal to d_model (", options.d_model(), "), got src ",
+      src.sizes(), " and tgt ", tgt.sizes());
+  Tensor memory = encoder(src, src_mask, src_key_padding_mask);
+  return decoder(tgt, memory, tgt_mask, memory_mask, tgt_key_padding_mask, memory_key_padding_mask);
+}
+Tensor TransformerImpl::generate_square_subsequent_mask(int64_t sz, const TensorOptions& tensor_options) {
+  return full({sz, sz}, -std::numeric_limits<double>::infinity(), tensor_options).triu(1);
 }
 
 // ---------------------------------------------------------------- RNNs

@@ -85,18 +85,30 @@ Tensor AvgPool2dImpl::forward(const Tensor& input) {
 }
 
 // ---------------------------------------------------------------- norms
-BatchNormImpl::BatchNormImpl(const BatchNormOptions& o, int64_t expected_dims, const char* name)
-    : Module(name), options(o), expected_dims_(expected_dims) {
-  if (o.affine()) {
-    weight = register_parameter("weight", ones({o.num_features()}));
-    bias = register_parameter("bias", zeros({o.num_features()}));
+NormImplBase::NormImplBase(const char* name, int64_t num_features, bool affine, bool track_running_stats)
+    : Module(name) {
+  if (affine) {
+    weight = register_parameter("weight", ones({num_features}));
+    bias = register_parameter("bias", zeros({num_features}));
   }
-  if (o.track_running_stats()) {
-    running_mean = register_buffer("running_mean", zeros({o.num_features()}));
-    running_var = register_buffer("running_var", ones({o.num_features()}));
+  if (track_running_stats) {
+    running_mean = register_buffer("running_mean", zeros({num_features}));
+    running_var = register_buffer("running_var", ones({num_features}));
     num_batches_tracked = register_buffer("num_batches_tracked", zeros({}, kInt64));
   }
 }
+std::string NormImplBase::norm_repr(int64_t num_features, double eps, double momentum, bool affine,
+                                    bool track_running_stats) {
+  std::ostringstream ss;
+  ss << num_features << ", eps=" << eps << ", momentum=" << momentum << ", affine=" << (affine ? "True" : "False")
+     << ", track_running_stats=" << (track_running_stats ? "True" : "False");
+  return ss.str();
+}
+
+BatchNormImpl::BatchNormImpl(const BatchNormOptions& o, int64_t expected_dims, const char* name)
+    : NormImplBase(name, o.num_features(), o.affine(), o.track_running_stats()),
+      options(o),
+      expected_dims_(expected_dims) {}
 Tensor BatchNormImpl::forward(const Tensor& input) {
   if (expected_dims_ == 1)
     EMBER_CHECK_VALUE(input.dim() == 2 || input.dim() == 3, name_, ": expected 2D or 3D input (got ", input.dim(),
@@ -115,11 +127,28 @@ Tensor BatchNormImpl::forward(const Tensor& input) {
                            use_batch_stats, momentum, options.eps());
 }
 std::string BatchNormImpl::extra_repr() const {
-  std::ostringstream ss;
-  ss << options.num_features() << ", eps=" << options.eps() << ", momentum=" << options.momentum()
-     << ", affine=" << (options.affine() ? "True" : "False")
-     << ", track_running_stats=" << (options.track_running_stats() ? "True" : "False");
-  return ss.str();
+  return norm_repr(options.num_features(), options.eps(), options.momentum(), options.affine(),
+                   options.track_running_stats());
+}
+
+InstanceNormImpl::InstanceNormImpl(const InstanceNormOptions& o, int64_t batched_dims, const char* name)
+    : NormImplBase(name, o.num_features(), o.affine(), o.track_running_stats()),
+      options(o),
+      batched_dims_(batched_dims) {}
+// As torch, the running stats are updated in training (num_batches_tracked
+// is not counted) and normalize in eval when tracked; unbatched input runs
+// as a batch of one.
+Tensor InstanceNormImpl::forward(const Tensor& input) {
+  EMBER_CHECK_VALUE(input.dim() == batched_dims_ - 1 || input.dim() == batched_dims_, name_, ": expected ",
+                    batched_dims_ - 1, "D or ", batched_dims_, "D input (got ", input.dim(), "D input)");
+  const bool batched = input.dim() == batched_dims_;
+  Tensor out = ember::instance_norm(batched ? input : input.unsqueeze(0), running_mean, running_var, weight, bias,
+                                    is_training() || !options.track_running_stats(), options.momentum(), options.eps());
+  return batched ? out : out.squeeze(0);
+}
+std::string InstanceNormImpl::extra_repr() const {
+  return norm_repr(options.num_features(), options.eps(), options.momentum(), options.affine(),
+                   options.track_running_stats());
 }
 
 LayerNormImpl::LayerNormImpl(const LayerNormOptions& o) : Module("LayerNorm"), options(o) {

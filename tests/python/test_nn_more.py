@@ -34,8 +34,9 @@ def check_grads(tins, eins, tout, eout, tmod=None, emod=None, atol=1e-4):
     for t, e in zip(tins, eins):
         close(e.grad, t.grad, atol=atol, what="input grad")
     if tmod is not None:
+        eparams = dict(emod.named_parameters())
         for name, p in tmod.named_parameters():
-            close(getattr(emod, name).grad, p.grad, atol=atol, what="grad of " + name)
+            close(eparams[name].grad, p.grad, atol=atol, what="grad of " + name)
 
 
 # ---------------------------------------------------------------- RNN

@@ -45,6 +45,13 @@ EMBER_API Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, con
                                   IntArrayRef stride = 1, IntArrayRef padding = 0,
                                   IntArrayRef output_padding = 0, int64_t groups = 1, IntArrayRef dilation = 1);
 
+/// input [N, C_in, L] or unbatched [C_in, L], weight [C_in, C_out/groups, K]
+/// -> [N, C_out, L_out], L_out = (L - 1) stride - 2 padding + dilation (K - 1)
+/// + output_padding + 1: conv_transpose2d with H = 1.
+EMBER_API Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+                                  IntArrayRef stride = 1, IntArrayRef padding = 0,
+                                  IntArrayRef output_padding = 0, int64_t groups = 1, IntArrayRef dilation = 1);
+
 // ---------------------------------------------------------------- pooling
 EMBER_API Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
                             IntArrayRef padding = 0, IntArrayRef dilation = 1, bool ceil_mode = false);
@@ -74,6 +81,15 @@ EMBER_API Tensor adaptive_avg_pool1d(const Tensor& input, IntArrayRef output_siz
 EMBER_API Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor& running_var,
                             const Tensor& weight = Tensor(), const Tensor& bias = Tensor(), bool training = false,
                             double momentum = 0.1, double eps = 1e-5);
+/// Normalizes each (sample, channel) plane of input [N, C, *] over its
+/// spatial dims (use_input_stats), or with running_mean / running_var [C].
+/// Running stats, when given and use_input_stats, move by momentum towards
+/// the mean over N of the per-instance statistics (unbiased variance), in
+/// place, as torch.
+EMBER_API Tensor instance_norm(const Tensor& input, const Tensor& running_mean = Tensor(),
+                               const Tensor& running_var = Tensor(), const Tensor& weight = Tensor(),
+                               const Tensor& bias = Tensor(), bool use_input_stats = true, double momentum = 0.1,
+                               double eps = 1e-5);
 EMBER_API Tensor layer_norm(const Tensor& input, IntArrayRef normalized_shape, const Tensor& weight = Tensor(),
                             const Tensor& bias = Tensor(), double eps = 1e-5);
 EMBER_API Tensor group_norm(const Tensor& input, int64_t num_groups, const Tensor& weight = Tensor(),

@@ -1,12 +1,14 @@
 #pragma once
 
 // More layers, with torch's parameter names, state_dict keys and default
-// initialization: Conv1d, ConvTranspose2d, Bilinear, ModuleDict,
-// MultiheadAttention, TransformerEncoderLayer, TransformerEncoder, LSTM, GRU,
-// RNN, the cells RNNCell / LSTMCell / GRUCell, MaxPool1d, AvgPool1d,
-// AdaptiveAvgPool1d, Upsample, Dropout2d.
+// initialization: Conv1d, ConvTranspose1d, ConvTranspose2d, Bilinear,
+// ModuleDict, MultiheadAttention, TransformerEncoderLayer,
+// TransformerDecoderLayer, TransformerEncoder, TransformerDecoder,
+// Transformer, LSTM, GRU, RNN, the cells RNNCell / LSTMCell / GRUCell,
+// MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, Upsample, Dropout2d.
 // Included from ember/nn/modules.h.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +49,34 @@ class EMBER_API Conv1dImpl : public Module {
   Tensor weight, bias;
 };
 EMBER_MODULE(Conv1d);
+
+// ------------------------------------------------------- ConvTranspose1d
+struct ConvTranspose1dOptions {
+  ConvTranspose1dOptions(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : in_channels_(in_channels), out_channels_(out_channels), kernel_size_(kernel_size) {}
+  EMBER_ARG(int64_t, in_channels);
+  EMBER_ARG(int64_t, out_channels);
+  EMBER_ARG(int64_t, kernel_size);
+  EMBER_ARG(int64_t, stride) = 1;
+  EMBER_ARG(int64_t, padding) = 0;
+  EMBER_ARG(int64_t, output_padding) = 0;
+  EMBER_ARG(int64_t, groups) = 1;
+  EMBER_ARG(bool, bias) = true;
+  EMBER_ARG(int64_t, dilation) = 1;
+};
+/// input [N, C_in, L] or [C_in, L]; weight [C_in, C_out/groups, K].
+class EMBER_API ConvTranspose1dImpl : public Module {
+ public:
+  ConvTranspose1dImpl(int64_t in_channels, int64_t out_channels, int64_t kernel_size)
+      : ConvTranspose1dImpl(ConvTranspose1dOptions(in_channels, out_channels, kernel_size)) {}
+  explicit ConvTranspose1dImpl(const ConvTranspose1dOptions& options);
+  Tensor forward(const Tensor& input);
+  void reset_parameters();
+  std::string extra_repr() const override;
+  ConvTranspose1dOptions options;
+  Tensor weight, bias;
+};
+EMBER_MODULE(ConvTranspose1d);
 
 // ------------------------------------------------------- ConvTranspose2d
 struct ConvTranspose2dOptions {
@@ -163,19 +193,30 @@ class EMBER_API MultiheadAttentionImpl : public Module {
 };
 EMBER_MODULE(MultiheadAttention);
 
-// ------------------------------------------------------- TransformerEncoderLayer
-struct TransformerEncoderLayerOptions {
-  TransformerEncoderLayerOptions(int64_t d_model, int64_t nhead) : d_model_(d_model), nhead_(nhead) {}
+// ------------------------------------------------------- Transformer layers
+/// The options of TransformerEncoderLayer and TransformerDecoderLayer (the
+/// same fields, as libtorch's two structs).
+struct TransformerLayerOptions {
+  TransformerLayerOptions(int64_t d_model, int64_t nhead) : d_model_(d_model), nhead_(nhead) {}
   EMBER_ARG(int64_t, d_model);
   EMBER_ARG(int64_t, nhead);
   EMBER_ARG(int64_t, dim_feedforward) = 2048;
   EMBER_ARG(double, dropout) = 0.1;
   /// "relu" or "gelu".
   EMBER_ARG(std::string, activation) = "relu";
+  /// A unary callable used instead of `activation` when set (torch's
+  /// callable activation).
+  EMBER_ARG(std::function<Tensor(const Tensor&)>, activation_fn) = nullptr;
   EMBER_ARG(double, layer_norm_eps) = 1e-5;
   EMBER_ARG(bool, batch_first) = false;
   EMBER_ARG(bool, norm_first) = false;
 };
+using TransformerEncoderLayerOptions = TransformerLayerOptions;
+using TransformerDecoderLayerOptions = TransformerLayerOptions;
+
+/// Self-attention then feed-forward, each added to its input and normalized
+/// after (or, with norm_first, normalized before). src [S, N, E] ([N, S, E]
+/// with batch_first, or unbatched [S, E]); masks as MultiheadAttention's.
 class EMBER_API TransformerEncoderLayerImpl : public Module {
  public:
   TransformerEncoderLayerImpl(int64_t d_model, int64_t nhead)
@@ -189,12 +230,29 @@ class EMBER_API TransformerEncoderLayerImpl : public Module {
   Linear linear2{nullptr};
   LayerNorm norm1{nullptr}, norm2{nullptr};
   Dropout dropout1{nullptr}, dropout2{nullptr};
-
- private:
-  Tensor sa_block(const Tensor& x, const Tensor& attn_mask, const Tensor& key_padding_mask);
-  Tensor ff_block(const Tensor& x);
 };
 EMBER_MODULE(TransformerEncoderLayer);
+
+/// Self-attention over tgt [T, N, E], cross-attention to memory [S, N, E]
+/// (the encoder's output), then feed-forward; residual and norm as the
+/// encoder layer. tgt_mask [T, T], memory_mask [T, S]; key padding masks
+/// [N, T] and [N, S].
+class EMBER_API TransformerDecoderLayerImpl : public Module {
+ public:
+  TransformerDecoderLayerImpl(int64_t d_model, int64_t nhead)
+      : TransformerDecoderLayerImpl(TransformerDecoderLayerOptions(d_model, nhead)) {}
+  explicit TransformerDecoderLayerImpl(const TransformerDecoderLayerOptions& options);
+  Tensor forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = {}, const Tensor& memory_mask = {},
+                 const Tensor& tgt_key_padding_mask = {}, const Tensor& memory_key_padding_mask = {});
+  TransformerDecoderLayerOptions options;
+  MultiheadAttention self_attn{nullptr}, multihead_attn{nullptr};
+  Linear linear1{nullptr};
+  Dropout dropout{nullptr};
+  Linear linear2{nullptr};
+  LayerNorm norm1{nullptr}, norm2{nullptr}, norm3{nullptr};
+  Dropout dropout1{nullptr}, dropout2{nullptr}, dropout3{nullptr};
+};
+EMBER_MODULE(TransformerDecoderLayer);
 
 // ------------------------------------------------------- TransformerEncoder
 /// num_layers copies of `encoder_layer` (same initial weights, as torch's
@@ -209,6 +267,60 @@ class EMBER_API TransformerEncoderImpl : public Module {
   LayerNorm norm{nullptr};
 };
 EMBER_MODULE(TransformerEncoder);
+
+/// num_layers copies of `decoder_layer`, as TransformerEncoder.
+class EMBER_API TransformerDecoderImpl : public Module {
+ public:
+  TransformerDecoderImpl(const TransformerDecoderLayer& decoder_layer, int64_t num_layers,
+                         LayerNorm norm = LayerNorm(nullptr));
+  Tensor forward(const Tensor& tgt, const Tensor& memory, const Tensor& tgt_mask = {}, const Tensor& memory_mask = {},
+                 const Tensor& tgt_key_padding_mask = {}, const Tensor& memory_key_padding_mask = {});
+  int64_t num_layers;
+  ModuleList layers{nullptr};
+  LayerNorm norm{nullptr};
+};
+EMBER_MODULE(TransformerDecoder);
+
+// ------------------------------------------------------- Transformer
+struct TransformerOptions {
+  TransformerOptions() = default;
+  TransformerOptions(int64_t d_model, int64_t nhead) : d_model_(d_model), nhead_(nhead) {}
+  TransformerOptions(int64_t d_model, int64_t nhead, int64_t num_encoder_layers, int64_t num_decoder_layers)
+      : d_model_(d_model),
+        nhead_(nhead),
+        num_encoder_layers_(num_encoder_layers),
+        num_decoder_layers_(num_decoder_layers) {}
+  EMBER_ARG(int64_t, d_model) = 512;
+  EMBER_ARG(int64_t, nhead) = 8;
+  EMBER_ARG(int64_t, num_encoder_layers) = 6;
+  EMBER_ARG(int64_t, num_decoder_layers) = 6;
+  EMBER_ARG(int64_t, dim_feedforward) = 2048;
+  EMBER_ARG(double, dropout) = 0.1;
+  /// "relu" or "gelu"; activation_fn, when set, instead.
+  EMBER_ARG(std::string, activation) = "relu";
+  EMBER_ARG(std::function<Tensor(const Tensor&)>, activation_fn) = nullptr;
+  EMBER_ARG(double, layer_norm_eps) = 1e-5;
+  EMBER_ARG(bool, batch_first) = false;
+  EMBER_ARG(bool, norm_first) = false;
+};
+/// The encoder-decoder of "Attention Is All You Need" (torch's
+/// nn.Transformer): encoder and decoder stacks, each ending in a LayerNorm;
+/// every parameter of 2 or more dims is xavier-uniform initialized. src
+/// [S, N, E], tgt [T, N, E] (batch_first: [N, S, E], [N, T, E]) -> [T, N, E].
+class EMBER_API TransformerImpl : public Module {
+ public:
+  explicit TransformerImpl(const TransformerOptions& options = {});
+  Tensor forward(const Tensor& src, const Tensor& tgt, const Tensor& src_mask = {}, const Tensor& tgt_mask = {},
+                 const Tensor& memory_mask = {}, const Tensor& src_key_padding_mask = {},
+                 const Tensor& tgt_key_padding_mask = {}, const Tensor& memory_key_padding_mask = {});
+  void reset_parameters();
+  /// [sz, sz] float mask: -inf above the diagonal (future positions), 0 elsewhere.
+  static Tensor generate_square_subsequent_mask(int64_t sz, const TensorOptions& tensor_options = {});
+  TransformerOptions options;
+  TransformerEncoder encoder{nullptr};
+  TransformerDecoder decoder{nullptr};
+};
+EMBER_MODULE(Transformer);
 
 // ---------------------------------------------------------------- LSTM, GRU
 struct RNNOptions {

@@ -120,14 +120,27 @@ struct BatchNormOptions {
   EMBER_ARG(bool, affine) = true;
   EMBER_ARG(bool, track_running_stats) = true;
 };
+/// What BatchNorm and InstanceNorm share, as torch's _NormBase: weight and
+/// bias [C] (ones, zeros) when affine; running_mean, running_var [C] (zeros,
+/// ones) and num_batches_tracked when tracking running stats.
+class EMBER_API NormImplBase : public Module {
+ public:
+  Tensor weight, bias, running_mean, running_var, num_batches_tracked;
+
+ protected:
+  NormImplBase(const char* name, int64_t num_features, bool affine, bool track_running_stats);
+  /// torch's repr: "4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True".
+  static std::string norm_repr(int64_t num_features, double eps, double momentum, bool affine,
+                               bool track_running_stats);
+};
+
 /// BatchNorm over dim 1; BatchNorm1d takes [N, C] or [N, C, L], 2d [N, C, H, W].
-class EMBER_API BatchNormImpl : public Module {
+class EMBER_API BatchNormImpl : public NormImplBase {
  public:
   BatchNormImpl(const BatchNormOptions& options, int64_t expected_dims, const char* name);
   Tensor forward(const Tensor& input);
   std::string extra_repr() const override;
   BatchNormOptions options;
-  Tensor weight, bias, running_mean, running_var, num_batches_tracked;
 
  private:
   int64_t expected_dims_;
@@ -144,6 +157,47 @@ class EMBER_API BatchNorm2dImpl : public BatchNormImpl {
 };
 EMBER_MODULE(BatchNorm1d);
 EMBER_MODULE(BatchNorm2d);
+
+struct InstanceNormOptions {
+  InstanceNormOptions(int64_t num_features) : num_features_(num_features) {}  // NOLINT: implicit as libtorch's
+  EMBER_ARG(int64_t, num_features);
+  EMBER_ARG(double, eps) = 1e-5;
+  EMBER_ARG(double, momentum) = 0.1;
+  EMBER_ARG(bool, affine) = false;
+  EMBER_ARG(bool, track_running_stats) = false;
+};
+/// ember::instance_norm as a module: each (sample, channel) plane normalized
+/// over its spatial dims; with track_running_stats, running stats are updated
+/// in training and used in eval. InstanceNorm1d takes [N, C, L] or unbatched
+/// [C, L], 2d [N, C, H, W] or [C, H, W], 3d [N, C, D, H, W] or [C, D, H, W].
+class EMBER_API InstanceNormImpl : public NormImplBase {
+ public:
+  InstanceNormImpl(const InstanceNormOptions& options, int64_t batched_dims, const char* name);
+  Tensor forward(const Tensor& input);
+  std::string extra_repr() const override;
+  InstanceNormOptions options;
+
+ private:
+  int64_t batched_dims_;
+};
+class EMBER_API InstanceNorm1dImpl : public InstanceNormImpl {
+ public:
+  explicit InstanceNorm1dImpl(const InstanceNormOptions& o) : InstanceNormImpl(o, 3, "InstanceNorm1d") {}
+  InstanceNorm1dImpl(int64_t n) : InstanceNorm1dImpl(InstanceNormOptions(n)) {}
+};
+class EMBER_API InstanceNorm2dImpl : public InstanceNormImpl {
+ public:
+  explicit InstanceNorm2dImpl(const InstanceNormOptions& o) : InstanceNormImpl(o, 4, "InstanceNorm2d") {}
+  InstanceNorm2dImpl(int64_t n) : InstanceNorm2dImpl(InstanceNormOptions(n)) {}
+};
+class EMBER_API InstanceNorm3dImpl : public InstanceNormImpl {
+ public:
+  explicit InstanceNorm3dImpl(const InstanceNormOptions& o) : InstanceNormImpl(o, 5, "InstanceNorm3d") {}
+  InstanceNorm3dImpl(int64_t n) : InstanceNorm3dImpl(InstanceNormOptions(n)) {}
+};
+EMBER_MODULE(InstanceNorm1d);
+EMBER_MODULE(InstanceNorm2d);
+EMBER_MODULE(InstanceNorm3d);
 
 struct LayerNormOptions {
   LayerNormOptions(std::vector<int64_t> normalized_shape) : normalized_shape_(std::move(normalized_shape)) {}

@@ -8,12 +8,14 @@ from .._C import _nn as _F
 conv1d = _F.conv1d
 conv2d = _F.conv2d
 conv_transpose2d = _F.conv_transpose2d
+conv_transpose1d = _F.conv_transpose1d
 max_pool2d_with_indices = _F.max_pool2d_with_indices
 avg_pool2d = _F.avg_pool2d
 adaptive_avg_pool2d = _F.adaptive_avg_pool2d
 avg_pool1d = _F.avg_pool1d
 adaptive_avg_pool1d = _F.adaptive_avg_pool1d
 batch_norm = _F.batch_norm
+instance_norm = _F.instance_norm
 layer_norm = _F.layer_norm
 group_norm = _F.group_norm
 rms_norm = _F.rms_norm

@@ -46,6 +46,23 @@ const std::vector<double> kLSTMBiH = {0.2816636264324188, -0.14974744617938995, 
 const std::vector<double> kLSTMBiC = {0.594485342502594, -0.26153576374053955, 0.1929253190755844, 0.24815967679023743, 0.5418533682823181, -0.29563263058662415, 0.12677818536758423, 0.23247502744197845, -0.24267977476119995, 0.27736565470695496, -0.3439204692840576, 0.6533896923065186, 0.06824824213981628, -0.14608290791511536, -0.6585010290145874, 0.48078566789627075, 0.08751538395881653, -0.004391627851873636, -0.565414547920227, -0.37051641941070557, 0.10657103359699249, 0.07249436527490616, -0.5352943539619446, -0.3257989287376404, 0.014798174612224102, 0.14164583384990692, -0.28167882561683655, -0.009930859319865704, 0.06329959630966187, 0.1496330350637436, -0.17725780606269836, 0.06673070788383484};  // shape [4, 2, 4]
 const std::vector<double> kGRUBiOut = {0.24843886494636536, -0.2406732738018036, -0.11004337668418884, 0.11777840554714203, 0.24367789924144745, -0.07049314677715302, -0.36865517497062683, 0.36445584893226624, 0.07400290668010712, 0.15650905668735504, 0.11942924559116364, 0.0489467978477478, 0.2497357875108719, -0.12995871901512146, -0.3699650764465332, 0.39892420172691345, 0.5247724652290344, -0.0911463275551796, 0.2373286485671997, 0.30707046389579773, 0.007974173873662949, 0.09580293297767639, -0.24969670176506042, 0.556205689907074, 0.4779210090637207, 0.12198697775602341, 0.32801640033721924, 0.3867492377758026, -0.01943209581077099, 0.041934676468372345, -0.24607929587364197, 0.5945048928260803, 0.6527256965637207, -0.06873852014541626, 0.40074241161346436, 0.42310774326324463, 0.10290984809398651, -0.02865401655435562, -0.3187398910522461, 0.535581648349762, 0.6384595632553101, 0.025909002870321274, 0.4491594135761261, 0.505862295627594, -0.0017935112118721008, -0.09176155179738998, -0.28598156571388245, 0.58680260181427, 0.573223352432251, -0.3027188181877136, 0.3263462781906128, 0.11388751864433289, 0.1603061705827713, -0.18994611501693726, -0.44818902015686035, 0.32638150453567505, 0.5578547716140747, -0.2643633484840393, 0.3576931953430176, 0.19075076282024384, -0.047861386090517044, -0.2869917154312134, -0.31853562593460083, 0.3869924545288086, 0.5047188401222229, -0.38585877418518066, 0.29277899861335754, 0.1203339472413063, 0.26882579922676086, -0.15789920091629028, -0.4327402412891388, 0.3093055784702301, 0.5258325338363647, -0.35218799114227295, 0.29683101177215576, 0.009168047457933426, -0.018137715756893158, -0.35972583293914795, -0.09088695049285889, 0.17582064867019653};  // shape [5, 2, 8]
 const std::vector<double> kGRUBiH = {0.5047188401222229, -0.38585877418518066, 0.29277899861335754, 0.1203339472413063, 0.5258325338363647, -0.35218799114227295, 0.29683101177215576, 0.009168047457933426, 0.24367789924144745, -0.07049314677715302, -0.36865517497062683, 0.36445584893226624, 0.2497357875108719, -0.12995871901512146, -0.3699650764465332, 0.39892420172691345};  // shape [2, 2, 4]
+const std::vector<std::string> kConvT1dKeys = {"weight", "bias"};
+const std::vector<double> kConvT1dOut = {-0.3100000023841858, -0.3400000333786011, -0.12999999523162842, 0.1300000101327896, -0.2800000011920929, -0.6100000143051147, -0.10000000149011612, -0.30000001192092896, 0.4300000071525574, 0.7400000095367432, 0.5799999833106995, 0.26999998092651367, 0.4000000059604645, 1.0099999904632568, 0.550000011920929, 0.3499999940395355, 0.07000000029802322, 0.39000001549720764, 0.1899999976158142, -0.14000001549720764, -0.020000003278255463, 0.5400000214576721, 0.10000000149011612, -0.10000000149011612, -0.30000001192092896, -0.4300000071525574, -0.11999999731779099, 0.040000006556510925, -0.27000001072883606, -0.15000000596046448, -0.3100000023841858, -0.15000000596046448, 0.41999998688697815, 0.8300000429153442, 0.5699999928474426, 0.36000001430511475, 0.38999998569488525, 0.550000011920929, 0.4300000071525574, 0.699999988079071, 0.03999999910593033, 0.4399999976158142, 0.1599999964237213, -0.08999999612569809, -0.05000000447034836, 0.15000000596046448, 0.07000000029802322, 0.3400000035762787};  // shape [2, 3, 8]
+const std::vector<std::string> kIN1dKeys = {"weight", "bias", "running_mean", "running_var", "num_batches_tracked"};
+const std::vector<double> kIN1dTrainOut = {0.3104352653026581, -0.8000536561012268, -0.39092618227005005, 0.4662933349609375, -0.5857487916946411, 0.6392150521278381, 0.29594510793685913, 0.7822442054748535, 0.5247917175292969, 0.2578040063381195, -0.08439255505800247, 0.30538034439086914, -0.12187070399522781, 0.03553757071495056, 0.36534538865089417, -0.8114774823188782, -0.24266120791435242, 0.6105630993843079, -0.5981713533401489, 0.04174691438674927, 0.20564259588718414, 0.6804125905036926, 0.3277263045310974, 0.7143247127532959, 0.5718937516212463, 0.30601468682289124, -0.14621268212795258, 0.05477726832032204, 0.3562621474266052, -0.07084144651889801};  // shape [2, 3, 5]
+const std::vector<double> kIN1dRunningMean = {0.07359999418258667, -0.22680000960826874, 0.2800000011920929};  // shape [3]
+const std::vector<double> kIN1dRunningVar = {0.650691032409668, 0.374549001455307, 0.6540390253067017};  // shape [3]
+const std::vector<double> kIN1dEvalOut = {-0.402315616607666, -0.15437981486320496, 0.0935559868812561, -0.34033167362213135, -0.09239586442708969, 0.4107207655906677, 0.6394743323326111, 0.508758008480072, 0.7375115752220154, 0.6067952513694763, 0.24343425035476685, 0.07032395899295807, 0.16924412548542023, 0.2681643068790436, 0.09505400061607361};  // shape [3, 5]
+const std::vector<std::string> kIN2dKeys = {};
+const std::vector<double> kIN2dOut = {-1.1290918588638306, 0.7351282238960266, -0.2518118619918823, -1.2753052711486816, 1.2834283113479614, -0.6173452734947205, 1.4661948680877686, 0.6985748410224915, -0.9097719192504883, 0.9216293096542358, 0.024908894672989845, -1.320171594619751, 0.5853591561317444, -0.42345130443573, -1.4696249961853027, 1.1458094120025635, -0.7970848083496094, 1.3326261043548584, 0.7107208371162415, -1.037387728691101, 1.1080182790756226, 0.15450452268123627, -1.2757660150527954, 0.750450611114502, -0.3222523629665375, -1.4346849918365479, 1.3463966846466064, -0.8741155862808228, 1.5367515087127686, 0.6485373377799988, -1.2124829292297363, 1.0714964866638184, 0.0563945546746254, -1.4662582874298096, 0.6908332705497742, -0.4511564373970032};  // shape [2, 2, 3, 3]
+const std::vector<double> kIN3dOut = {-0.7529715895652771, 0.22729621827602386, -0.8472280502319336, -0.45135071873664856, 0.37810665369033813, -0.6398637294769287, -0.18743246793746948, 0.491214394569397, -0.4702020287513733, 0.03878317400813103, 0.5666196346282959, -0.7529715895652771, 0.35682129859924316, 0.8019768595695496, 0.6379721760749817, 0.29434335231781006, 0.7160696387290955, 0.5286357402801514, 0.24748489260673523, 0.645781934261322, 0.4349187910556793, 0.2162458896636963, 0.7629281282424927, 0.35682129859924316, -0.8277235627174377, -0.4390593469142914, 0.37528476119041443, -0.6241375803947449, -0.17994986474514008, 0.48633164167404175, -0.4575671851634979, 0.042143989354372025, 0.5603629350662231, -0.7351844906806946, 0.22722220420837402, -0.8277235627174377, 0.6155157685279846, 0.2689683437347412, 0.6942765712738037, 0.5052506923675537, 0.2217119038105011, 0.62339186668396, 0.4107377529144287, 0.1902075707912445, 0.7415330410003662, 0.331976979970932, 0.7809134125709534, 0.6155157685279846};  // shape [2, 2, 2, 2, 3]
+const std::vector<std::string> kTDLKeys = {"self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight", "self_attn.out_proj.bias", "multihead_attn.in_proj_weight", "multihead_attn.in_proj_bias", "multihead_attn.out_proj.weight", "multihead_attn.out_proj.bias", "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias", "norm3.weight", "norm3.bias"};
+const std::vector<double> kTDLOut = {0.3497772216796875, -0.8377710580825806, 0.5680059790611267, 0.12355998158454895, 0.3078189790248871, -1.0186635255813599, 0.4423476755619049, 0.15417516231536865, 0.3486045300960541, -0.8386426568031311, 0.573458731174469, 0.13170677423477173, 0.3068574368953705, -1.0206282138824463, 0.4449392259120941, 0.15947559475898743, 0.3185919225215912, -0.9780601263046265, 0.41750630736351013, 0.09154648333787918, 0.305925190448761, -1.0222866535186768, 0.44757139682769775, 0.16463567316532135};  // shape [3, 2, 4]
+const std::vector<double> kTDLNormFirstOut = {1.1415088176727295, 0.2755655348300934, -1.2392522096633911, 1.122309923171997, 0.746481716632843, 0.7919251918792725, -0.6790828704833984, 0.6264634728431702, 1.380852222442627, 0.26879867911338806, -1.157286286354065, 1.1048771142959595, 0.8899043202400208, -0.26924753189086914, -0.16519901156425476, 0.5014287233352661, 1.5181646347045898, 0.30871137976646423, -0.7038516998291016, 1.1383249759674072, 0.9719186425209045, -0.08377140760421753, -0.11409346014261246, 0.6688765287399292};  // shape [2, 3, 4]
+const std::vector<std::string> kTDKeys = {"layers.0.self_attn.in_proj_weight", "layers.0.self_attn.in_proj_bias", "layers.0.self_attn.out_proj.weight", "layers.0.self_attn.out_proj.bias", "layers.0.multihead_attn.in_proj_weight", "layers.0.multihead_attn.in_proj_bias", "layers.0.multihead_attn.out_proj.weight", "layers.0.multihead_attn.out_proj.bias", "layers.0.linear1.weight", "layers.0.linear1.bias", "layers.0.linear2.weight", "layers.0.linear2.bias", "layers.0.norm1.weight", "layers.0.norm1.bias", "layers.0.norm2.weight", "layers.0.norm2.bias", "layers.0.norm3.weight", "layers.0.norm3.bias", "layers.1.self_attn.in_proj_weight", "layers.1.self_attn.in_proj_bias", "layers.1.self_attn.out_proj.weight", "layers.1.self_attn.out_proj.bias", "layers.1.multihead_attn.in_proj_weight", "layers.1.multihead_attn.in_proj_bias", "layers.1.multihead_attn.out_proj.weight", "layers.1.multihead_attn.out_proj.bias", "layers.1.linear1.weight", "layers.1.linear1.bias", "layers.1.linear2.weight", "layers.1.linear2.bias", "layers.1.norm1.weight", "layers.1.norm1.bias", "layers.1.norm2.weight", "layers.1.norm2.bias", "layers.1.norm3.weight", "layers.1.norm3.bias", "norm.weight", "norm.bias"};
+const std::vector<double> kTDOut = {-0.1808662712574005, 0.30000001192092896, -0.6381781101226807, -0.849967360496521, -0.22536510229110718, 0.30000001192092896, -0.6674313545227051, -0.8365265727043152, -0.18343399465084076, 0.30000001192092896, -0.6398425102233887, -0.8496432900428772, -0.22545918822288513, 0.30000001192092896, -0.6675123572349548, -0.836402177810669, -0.18392574787139893, 0.30000001192092896, -0.6402184963226318, -0.8493738770484924, -0.22688502073287964, 0.30000001192092896, -0.668691098690033, -0.8346893191337585};  // shape [3, 2, 4]
+const std::vector<std::string> kTKeys = {"encoder.layers.0.self_attn.in_proj_weight", "encoder.layers.0.self_attn.in_proj_bias", "encoder.layers.0.self_attn.out_proj.weight", "encoder.layers.0.self_attn.out_proj.bias", "encoder.layers.0.linear1.weight", "encoder.layers.0.linear1.bias", "encoder.layers.0.linear2.weight", "encoder.layers.0.linear2.bias", "encoder.layers.0.norm1.weight", "encoder.layers.0.norm1.bias", "encoder.layers.0.norm2.weight", "encoder.layers.0.norm2.bias", "encoder.norm.weight", "encoder.norm.bias", "decoder.layers.0.self_attn.in_proj_weight", "decoder.layers.0.self_attn.in_proj_bias", "decoder.layers.0.self_attn.out_proj.weight", "decoder.layers.0.self_attn.out_proj.bias", "decoder.layers.0.multihead_attn.in_proj_weight", "decoder.layers.0.multihead_attn.in_proj_bias", "decoder.layers.0.multihead_attn.out_proj.weight", "decoder.layers.0.multihead_attn.out_proj.bias", "decoder.layers.0.linear1.weight", "decoder.layers.0.linear1.bias", "decoder.layers.0.linear2.weight", "decoder.layers.0.linear2.bias", "decoder.layers.0.norm1.weight", "decoder.layers.0.norm1.bias", "decoder.layers.0.norm2.weight", "decoder.layers.0.norm2.bias", "decoder.layers.0.norm3.weight", "decoder.layers.0.norm3.bias", "decoder.norm.weight", "decoder.norm.bias"};
+const std::vector<double> kTOut = {-0.6178547143936157, 0.2697737216949463, -1.0603984594345093, 0.37395793199539185, -0.6301084756851196, 0.27286073565483093, -1.0612165927886963, 0.3879738450050354, -0.6179977655410767, 0.26977425813674927, -1.060422420501709, 0.374044805765152, -0.6127673387527466, 0.28495338559150696, -1.052446961402893, 0.4041062295436859, -0.6181517243385315, 0.2697751224040985, -1.0604480504989624, 0.37413880228996277, -0.6258528232574463, 0.2873613238334656, -1.0505719184875488, 0.4183957576751709};  // shape [3, 2, 4]
 // clang-format on
 
 Tensor det(std::vector<int64_t> shape, int64_t seed) {
@@ -253,6 +270,140 @@ TEST(NNLayersExtra, GRU) {
   EXPECT_EQ(h3.sizes(), IntArrayRef({1, 4}));
 }
 
+TEST(NNLayersExtra, ConvTranspose1d) {
+  nn::ConvTranspose1d m(nn::ConvTranspose1dOptions(2, 3, 3).stride(2).padding(1).output_padding(1));
+  EXPECT_EQ(load_det(*m), kConvT1dKeys);
+  EXPECT_EQ(m->weight.sizes(), IntArrayRef({2, 3, 3}));
+  EXPECT_REF(m(det({2, 2, 4}, 121)), kConvT1dOut, {2, 3, 8});
+  // unbatched input; the 2-D op with a unit height gives the same
+  Tensor x = det({2, 4}, 121), w = m->weight.detach(), b = m->bias.detach();
+  EXPECT_CLOSE(m(x).detach(), conv_transpose2d(x.unsqueeze(1), w.unsqueeze(2), b, {1, 2}, {0, 1}, {0, 1}).squeeze(1));
+  EXPECT_EQ(m->extra_repr(), "2, 3, kernel_size=(3,), stride=(2,), padding=(1,), output_padding=(1,)");
+  EXPECT_THROW_MSG(conv_transpose1d(det({2, 2, 4}, 1), w, Tensor(), 1, 0, 1), RuntimeError,
+                   "conv_transpose1d: output padding must be smaller than either stride or dilation, got "
+                   "output_padding [1], stride [1], dilation [1]");
+  EXPECT_THROW_MSG(conv_transpose1d(det({2, 2, 4}, 1), w.unsqueeze(2)), RuntimeError,
+                   "conv_transpose1d: expected 3-D weight [C_in, C_out / groups, kW], got shape [2, 3, 1, 3]");
+}
+
+TEST(NNLayersExtra, ConvTranspose1dGradcheck) {
+  auto x = ember::testing::rand_input({1, 4, 3}, 7), w = ember::testing::rand_input({4, 1, 3}, 8),
+       b = ember::testing::rand_input({2}, 9);
+  EXPECT_TRUE(autograd::gradcheck(
+      [](const tensor_list& in) { return conv_transpose1d(in[0], in[1], in[2], 2, 1, 1, 2, 1); }, {x, w, b}));
+}
+
+TEST(NNLayersExtra, InstanceNorm) {
+  nn::InstanceNorm1d m(nn::InstanceNormOptions(3).affine(true).track_running_stats(true).momentum(0.3));
+  EXPECT_EQ(load_det(*m), kIN1dKeys);
+  {
+    NoGradGuard ng;
+    m->running_var.abs_().add_(0.5);
+  }
+  EXPECT_REF(m(det({2, 3, 5}, 122) * (1 + det({2, 3, 5}, 123))), kIN1dTrainOut, {2, 3, 5});
+  EXPECT_REF(m->running_mean, kIN1dRunningMean, {3});
+  EXPECT_REF(m->running_var, kIN1dRunningVar, {3});
+  m->eval();
+  EXPECT_REF(m(det({3, 5}, 124)), kIN1dEvalOut, {3, 5});  // unbatched, with the running stats
+  EXPECT_EQ(m->extra_repr(), "3, eps=1e-05, momentum=0.3, affine=True, track_running_stats=True");
+
+  nn::InstanceNorm2d m2(2);  // torch's defaults: no affine, no running stats
+  EXPECT_EQ(m2->state_dict().keys(), kIN2dKeys);
+  EXPECT_REF(m2(det({2, 2, 3, 3}, 125) * (1 + det({2, 2, 3, 3}, 126))), kIN2dOut, {2, 2, 3, 3});
+  m2->eval();  // nothing tracked: eval still uses the instance statistics
+  EXPECT_REF(m2(det({2, 2, 3, 3}, 125) * (1 + det({2, 2, 3, 3}, 126))), kIN2dOut, {2, 2, 3, 3});
+  nn::InstanceNorm3d m3(nn::InstanceNormOptions(2).affine(true));
+  load_det(*m3);
+  EXPECT_REF(m3(det({2, 2, 2, 2, 3}, 127) * (1 + det({2, 2, 2, 2, 3}, 128))), kIN3dOut, {2, 2, 2, 2, 3});
+
+  EXPECT_THROW_MSG(m(det({2, 3, 4, 5}, 1)), ValueError, "InstanceNorm1d: expected 2D or 3D input (got 4D input)");
+  EXPECT_THROW_MSG(m3(det({2, 3}, 1)), ValueError, "InstanceNorm3d: expected 4D or 5D input (got 2D input)");
+  EXPECT_THROW_MSG(instance_norm(det({2, 3, 1}, 1)), ValueError,
+                   "instance_norm: expected more than 1 spatial element when training, got input size [2, 3, 1]");
+  EXPECT_THROW_MSG(instance_norm(det({2, 3, 4}, 1), Tensor(), Tensor(), Tensor(), Tensor(), false), RuntimeError,
+                   "running_mean and running_var to be defined");
+}
+
+TEST(NNLayersExtra, InstanceNormGradcheck) {
+  auto x = ember::testing::rand_input({2, 3, 4}, 10), w = ember::testing::rand_input({3}, 11),
+       b = ember::testing::rand_input({3}, 12);
+  EXPECT_TRUE(
+      autograd::gradcheck([](const tensor_list& in) { return instance_norm(in[0], {}, {}, in[1], in[2]); }, {x, w, b}));
+}
+
+TEST(NNLayersExtra, TransformerDecoderLayer) {
+  nn::TransformerDecoderLayer m(nn::TransformerDecoderLayerOptions(4, 2).dim_feedforward(6).dropout(0.0));
+  m->eval();
+  EXPECT_EQ(load_det(*m), kTDLKeys);
+  Tensor tgt_mask = nn::TransformerImpl::generate_square_subsequent_mask(3);
+  Tensor mkpm = tensor({false, false, false, true, false, false, false, false}).reshape({2, 4});
+  EXPECT_REF(m(det({3, 2, 4}, 129), det({4, 2, 4}, 130), tgt_mask, Tensor(), Tensor(), mkpm), kTDLOut, {3, 2, 4});
+
+  auto nf_options =
+      nn::TransformerDecoderLayerOptions(4, 2).dim_feedforward(6).dropout(0.0).batch_first(true).norm_first(true);
+  nn::TransformerDecoderLayer nf(nf_options.activation("gelu"));
+  nf->eval();
+  load_det(*nf);
+  Tensor mm =
+      tensor({false, true, false, false, false, false, false, false, true, false, false, false}).reshape({3, 4});
+  Tensor tkpm = tensor({false, false, true, false, false, false}).reshape({2, 3});
+  Tensor tgt = det({2, 3, 4}, 131), memory = det({2, 4, 4}, 132);
+  EXPECT_REF(nf(tgt, memory, Tensor(), mm, tkpm), kTDLNormFirstOut, {2, 3, 4});
+  // a callable activation is used as given
+  nn::TransformerDecoderLayer fn(nf_options.activation_fn([](const Tensor& h) { return ember::gelu(h); }));
+  fn->eval();
+  load_det(*fn);
+  EXPECT_REF(fn(tgt, memory, Tensor(), mm, tkpm), kTDLNormFirstOut, {2, 3, 4});
+  EXPECT_THROW_MSG(nn::TransformerDecoderLayer(nf_options.activation_fn(nullptr).activation("tanh")), RuntimeError,
+                   "activation should be relu/gelu, not tanh");
+}
+
+TEST(NNLayersExtra, TransformerDecoderLayerGradcheck) {
+  nn::TransformerDecoderLayer m(nn::TransformerDecoderLayerOptions(4, 2).dim_feedforward(3).dropout(0.0));
+  m->eval();
+  m->to(kFloat64);
+  auto tgt = ember::testing::rand_input({2, 1, 4}, 13), memory = ember::testing::rand_input({3, 1, 4}, 14);
+  EXPECT_TRUE(autograd::gradcheck([&](const tensor_list& in) { return m(in[0], in[1]); }, {tgt, memory}));
+}
+
+TEST(NNLayersExtra, TransformerDecoder) {
+  nn::TransformerDecoderLayer layer(nn::TransformerDecoderLayerOptions(4, 2).dim_feedforward(6).dropout(0.0));
+  nn::TransformerDecoder m(layer, 2, nn::LayerNorm(4));
+  EXPECT_CLOSE(m->layers->at<nn::TransformerDecoderLayerImpl>(1)->multihead_attn->in_proj_weight.detach(),
+               layer->multihead_attn->in_proj_weight.detach());
+  EXPECT_FALSE(m->layers->at<nn::TransformerDecoderLayerImpl>(1)->linear1->weight.is_same(layer->linear1->weight));
+  m->eval();
+  EXPECT_EQ(load_det(*m), kTDKeys);
+  Tensor tgt_mask = nn::TransformerImpl::generate_square_subsequent_mask(3);
+  EXPECT_REF(m(det({3, 2, 4}, 133), det({4, 2, 4}, 134), tgt_mask), kTDOut, {3, 2, 4});
+}
+
+TEST(NNLayersExtra, Transformer) {
+  nn::Transformer m(nn::TransformerOptions(4, 2, 1, 1).dim_feedforward(6).dropout(0.0));
+  // xavier-uniform for every parameter of 2 or more dims; the norms keep ones
+  for (const auto& item : m->named_parameters())
+    if (item.second.dim() > 1) {
+      const double bound = std::sqrt(6.0 / double(item.second.size(0) + item.second.size(1)));
+      EXPECT_LE(item.second.detach().abs().max().item<float>(), bound + 1e-6) << item.first;
+    }
+  EXPECT_CLOSE(m->encoder->norm->weight.detach(), ones({4}));
+  m->eval();
+  EXPECT_EQ(load_det(*m), kTKeys);
+  Tensor tgt_mask = nn::TransformerImpl::generate_square_subsequent_mask(3);
+  Tensor skpm = tensor({false, false, false, true, false, false, false, false}).reshape({2, 4});
+  EXPECT_REF(m(det({4, 2, 4}, 135), det({3, 2, 4}, 136), Tensor(), tgt_mask, Tensor(), skpm), kTOut, {3, 2, 4});
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_CLOSE(nn::TransformerImpl::generate_square_subsequent_mask(3),
+               tensor({0.0, -inf, -inf, 0.0, 0.0, -inf, 0.0, 0.0, 0.0}).to(kFloat32).reshape({3, 3}));
+  EXPECT_THROW_MSG(m(det({4, 2, 4}, 1), det({3, 3, 4}, 2)), RuntimeError,
+                   "the batch number of src and tgt must be equal");
+  EXPECT_THROW_MSG(m(det({4, 2, 4}, 1), det({3, 2, 3}, 2)), RuntimeError,
+                   "the feature number of src and tgt must be equal to d_model (4)");
+  // the defaults are torch's
+  EXPECT_EQ(nn::TransformerOptions().d_model(), 512);
+  EXPECT_EQ(nn::TransformerOptions().num_decoder_layers(), 6);
+}
+
 /* Reference script (python3 with torch 1.13):
 import torch, torch.nn as nn
 torch.manual_seed(0)
@@ -307,5 +458,28 @@ m = nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True); keys("kLS
 o, (h, c) = m(det([2, 5, 3], 118)); emit("kLSTMBiOut", o); emit("kLSTMBiH", h); emit("kLSTMBiC", c)
 m = nn.GRU(3, 4, bidirectional=True); load(m)
 o, h = m(det([5, 2, 3], 119), det([2, 2, 4], 120)); emit("kGRUBiOut", o); emit("kGRUBiH", h)
+
+m = nn.ConvTranspose1d(2, 3, 3, stride=2, padding=1, output_padding=1); keys("kConvT1dKeys", load(m))
+emit("kConvT1dOut", m(det([2, 2, 4], 121)))
+m = nn.InstanceNorm1d(3, affine=True, track_running_stats=True, momentum=0.3); keys("kIN1dKeys", load(m))
+m.running_var.abs_().add_(0.5)
+emit("kIN1dTrainOut", m(det([2, 3, 5], 122) * (1 + det([2, 3, 5], 123))))
+emit("kIN1dRunningMean", m.running_mean); emit("kIN1dRunningVar", m.running_var)
+m.eval(); emit("kIN1dEvalOut", m(det([3, 5], 124)))
+m = nn.InstanceNorm2d(2); keys("kIN2dKeys", load(m)); emit("kIN2dOut", m(det([2, 2, 3, 3], 125) * (1 + det([2, 2, 3, 3], 126))))
+m = nn.InstanceNorm3d(2, affine=True); load(m); emit("kIN3dOut", m(det([2, 2, 2, 2, 3], 127) * (1 + det([2, 2, 2, 2, 3], 128))))
+m = nn.TransformerDecoderLayer(4, 2, dim_feedforward=6, dropout=0.0); m.eval(); keys("kTDLKeys", load(m))
+tm = torch.triu(torch.full((3, 3), float("-inf")), 1)
+mkpm = torch.tensor([[False, False, False, True], [False, False, False, False]])
+emit("kTDLOut", m(det([3, 2, 4], 129), det([4, 2, 4], 130), tgt_mask=tm, memory_key_padding_mask=mkpm))
+m = nn.TransformerDecoderLayer(4, 2, dim_feedforward=6, dropout=0.0, activation="gelu", batch_first=True, norm_first=True); m.eval(); load(m)
+mm = torch.tensor([[False, True, False, False], [False, False, False, False], [True, False, False, False]])
+tkpm = torch.tensor([[False, False, True], [False, False, False]])
+emit("kTDLNormFirstOut", m(det([2, 3, 4], 131), det([2, 4, 4], 132), memory_mask=mm, tgt_key_padding_mask=tkpm))
+layer = nn.TransformerDecoderLayer(4, 2, dim_feedforward=6, dropout=0.0)
+m = nn.TransformerDecoder(layer, 2, norm=nn.LayerNorm(4)); m.eval(); keys("kTDKeys", load(m))
+emit("kTDOut", m(det([3, 2, 4], 133), det([4, 2, 4], 134), tgt_mask=tm))
+m = nn.Transformer(4, 2, 1, 1, dim_feedforward=6, dropout=0.0); m.eval(); keys("kTKeys", load(m))
+emit("kTOut", m(det([4, 2, 4], 135), det([3, 2, 4], 136), tgt_mask=tm, src_key_padding_mask=mkpm))
 print("\n".join(out))
 */

@@ -1,8 +1,9 @@
 from .module import Module, RemovableHandle  # noqa: F401
 from .linear import Identity, Linear, Bilinear  # noqa: F401
-from .conv import Conv1d, Conv2d, ConvTranspose2d  # noqa: F401
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
 from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d  # noqa: F401
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm, RMSNorm  # noqa: F401
+from .normalization import (BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d,  # noqa: F401
+                            LayerNorm, GroupNorm, RMSNorm)
 from .activation import (ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softmax,  # noqa: F401
                          LogSoftmax, Hardtanh, ReLU6, Softplus, LogSigmoid, SELU, CELU, Mish, Hardswish,
                          Hardsigmoid, GLU, PReLU, Softsign, Softmin, Threshold)
@@ -12,7 +13,8 @@ from .container import Sequential, ModuleList, ModuleDict, ParameterList, Parame
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,  # noqa: F401
                    BCEWithLogitsLoss, KLDivLoss)
 try:
-    from .transformer import MultiheadAttention, TransformerEncoderLayer, TransformerEncoder  # noqa: F401
+    from .transformer import (MultiheadAttention, TransformerEncoderLayer, TransformerEncoder,  # noqa: F401
+                              TransformerDecoderLayer, TransformerDecoder, Transformer)
 except ImportError:  # pragma: no cover
     pass
 try:

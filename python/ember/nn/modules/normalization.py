@@ -78,6 +78,43 @@ class BatchNorm2d(_NormBase):
             raise ValueError("expected 4D input (got {}D input)".format(input.dim()))
 
 
+class _InstanceNorm(_NormBase):
+    """Normalizes each (sample, channel) plane over its spatial dims; running
+    stats (track_running_stats) are used in eval, as torch."""
+    _batched_dim = None  # the input dim of a batched input
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False, device=None,
+                 dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def _check_input_dim(self, input):
+        d = self._batched_dim
+        if input.dim() not in (d - 1, d):
+            raise ValueError("expected {}D or {}D input (got {}D input)".format(d - 1, d, input.dim()))
+
+    def _apply_instance_norm(self, input):
+        return F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                               self.training or not self.track_running_stats, self.momentum, self.eps)
+
+    def forward(self, input):
+        self._check_input_dim(input)
+        if input.dim() == self._batched_dim - 1:  # unbatched: a batch of one
+            return self._apply_instance_norm(input.unsqueeze(0)).squeeze(0)
+        return self._apply_instance_norm(input)
+
+
+class InstanceNorm1d(_InstanceNorm):
+    _batched_dim = 3
+
+
+class InstanceNorm2d(_InstanceNorm):
+    _batched_dim = 4
+
+
+class InstanceNorm3d(_InstanceNorm):
+    _batched_dim = 5
+
+
 class LayerNorm(Module):
     def __init__(self, normalized_shape, eps=1e-5, elementwise_affine=True, device=None, dtype=None):
         super().__init__()

@@ -1,4 +1,5 @@
-"""MultiheadAttention, TransformerEncoderLayer, TransformerEncoder with torch's parameter names."""
+"""MultiheadAttention and the transformer layers (encoder and decoder layers, their stacks, the full
+encoder-decoder Transformer) with torch's parameter names."""
 import copy
 
 from ... import _C
@@ -90,13 +91,13 @@ class MultiheadAttention(Module):
         k = k.reshape(S, N, H, D).permute(1, 2, 0, 3)
         v = v.reshape(S, N, H, D).permute(1, 2, 0, 3)
         mask = _to_additive(attn_mask, q.dtype)
+        if is_causal and mask is None:  # before the padding mask joins in, or it would hide the causal one
+            mask = _to_additive(_C.ones((L, S), dtype=_C.bool).triu(1), q.dtype)
         if mask is not None and mask.dim() == 3:  # [N*H, L, S]
             mask = mask.reshape(N, H, L, S)
         if key_padding_mask is not None:
             kpm = _to_additive(key_padding_mask, q.dtype).reshape(N, 1, 1, S)
             mask = kpm if mask is None else mask + kpm
-        if is_causal and mask is None:
-            mask = _to_additive(_C.ones((L, S), dtype=_C.bool).triu(1), q.dtype)
         dropout_p = self.dropout if self.training else 0.0
         if not need_weights:
             out = F.scaled_dot_product_attention(q, k, v, mask, dropout_p)
@@ -129,23 +130,47 @@ def _get_activation_fn(activation):
     raise RuntimeError("activation should be relu/gelu, not {}".format(activation))
 
 
-class TransformerEncoderLayer(Module):
-    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
-                 batch_first=False, norm_first=False, device=None, dtype=None):
+class _TransformerLayer(Module):
+    """What the encoder and decoder layers share, in torch's registration order (so state_dict keys match):
+    `n_attn` attention blocks (self_attn, then multihead_attn for the decoder's cross-attention), the
+    feed-forward block linear1 -> activation -> dropout -> linear2, and one norm{i} / dropout{i} per block."""
+
+    def __init__(self, n_attn, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                 norm_first, device, dtype):
         super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=batch_first,
-                                            device=device, dtype=dtype)
+        names = ["self_attn", "multihead_attn"][:n_attn]
+        for name in names:
+            setattr(self, name, MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=batch_first,
+                                                   device=device, dtype=dtype))
         self.linear1 = Linear(d_model, dim_feedforward, device=device, dtype=dtype)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, device=device, dtype=dtype)
         self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, device=device, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, device=device, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        for i in range(1, n_attn + 2):
+            setattr(self, "norm%d" % i, LayerNorm(d_model, eps=layer_norm_eps, device=device, dtype=dtype))
+        for i in range(1, n_attn + 2):
+            setattr(self, "dropout%d" % i, Dropout(dropout))
         if isinstance(activation, str):
             activation = _get_activation_fn(activation)
         self.activation = activation
+
+    def _attn_block(self, attn, out_dropout, x, mem, attn_mask, key_padding_mask, is_causal):
+        x = attn(x, mem, mem, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
+                 is_causal=is_causal)[0]
+        return out_dropout(x)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
+        return self._attn_block(self.self_attn, self.dropout1, x, x, attn_mask, key_padding_mask, is_causal)
+
+    def _ff(self, x, out_dropout):
+        return out_dropout(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+
+class TransformerEncoderLayer(_TransformerLayer):
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, device=None, dtype=None):
+        super().__init__(1, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                         norm_first, device, dtype)
 
     def forward(self, src, src_mask=None, src_key_padding_mask=None, is_causal=False):
         x = src
@@ -157,20 +182,47 @@ class TransformerEncoderLayer(Module):
             x = self.norm2(x + self._ff_block(x))
         return x
 
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal=False):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False,
-                           is_causal=is_causal)[0]
-        return self.dropout1(x)
+    def _ff_block(self, x):
+        return self._ff(x, self.dropout2)
+
+
+class TransformerDecoderLayer(_TransformerLayer):
+    """Self-attention over tgt, cross-attention to memory (the encoder's output), feed-forward; torch 1.13's
+    forward, plus torch 2's tgt_is_causal / memory_is_causal keywords (is_causal of the two attentions)."""
+
+    def __init__(self, d_model, nhead, dim_feedforward=2048, dropout=0.1, activation=F.relu, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, device=None, dtype=None):
+        super().__init__(2, d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first,
+                         norm_first, device, dtype)
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask, tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask, memory_key_padding_mask, memory_is_causal)
+            x = x + self._ff_block(self.norm3(x))
+        else:
+            x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+            x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask, memory_is_causal))
+            x = self.norm3(x + self._ff_block(x))
+        return x
+
+    def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal=False):
+        return self._attn_block(self.multihead_attn, self.dropout2, x, mem, attn_mask, key_padding_mask, is_causal)
 
     def _ff_block(self, x):
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
+        return self._ff(x, self.dropout3)
+
+
+def _get_clones(module, n):
+    return ModuleList([copy.deepcopy(module) for _ in range(n)])
 
 
 class TransformerEncoder(Module):
     def __init__(self, encoder_layer, num_layers, norm=None, enable_nested_tensor=True, mask_check=True):
         super().__init__()
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.layers = _get_clones(encoder_layer, num_layers)
         self.num_layers = num_layers
         self.norm = norm
 
@@ -181,3 +233,71 @@ class TransformerEncoder(Module):
         if self.norm is not None:
             output = self.norm(output)
         return output
+
+
+class TransformerDecoder(Module):
+    def __init__(self, decoder_layer, num_layers, norm=None):
+        super().__init__()
+        self.layers = _get_clones(decoder_layer, num_layers)
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, tgt, memory, tgt_mask=None, memory_mask=None, tgt_key_padding_mask=None,
+                memory_key_padding_mask=None, tgt_is_causal=False, memory_is_causal=False):
+        output = tgt
+        for mod in self.layers:
+            output = mod(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                         tgt_key_padding_mask=tgt_key_padding_mask, memory_key_padding_mask=memory_key_padding_mask,
+                         tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+        if self.norm is not None:
+            output = self.norm(output)
+        return output
+
+
+class Transformer(Module):
+    """The encoder-decoder of "Attention Is All You Need" (torch 1.13's nn.Transformer): encoder and decoder
+    stacks, each with a final LayerNorm, every parameter of 2 or more dims xavier-uniform initialized."""
+
+    def __init__(self, d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6, dim_feedforward=2048,
+                 dropout=0.1, activation=F.relu, custom_encoder=None, custom_decoder=None, layer_norm_eps=1e-5,
+                 batch_first=False, norm_first=False, device=None, dtype=None):
+        super().__init__()
+        layer_args = (d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            self.encoder = TransformerEncoder(TransformerEncoderLayer(*layer_args, device=device, dtype=dtype),
+                                              num_encoder_layers,
+                                              LayerNorm(d_model, eps=layer_norm_eps, device=device, dtype=dtype))
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            self.decoder = TransformerDecoder(TransformerDecoderLayer(*layer_args, device=device, dtype=dtype),
+                                              num_decoder_layers,
+                                              LayerNorm(d_model, eps=layer_norm_eps, device=device, dtype=dtype))
+        self._reset_parameters()
+        self.d_model = d_model
+        self.nhead = nhead
+        self.batch_first = batch_first
+
+    def forward(self, src, tgt, src_mask=None, tgt_mask=None, memory_mask=None, src_key_padding_mask=None,
+                tgt_key_padding_mask=None, memory_key_padding_mask=None):
+        is_batched = src.dim() == 3
+        if is_batched and src.size(0 if self.batch_first else 1) != tgt.size(0 if self.batch_first else 1):
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if src.size(-1) != self.d_model or tgt.size(-1) != self.d_model:
+            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz, device="cpu"):
+        """[sz, sz] float mask: -inf above the diagonal (future positions), 0 elsewhere."""
+        return _C.full((sz, sz), float("-inf"), device=device).triu(1)
+
+    def _reset_parameters(self):
+        for p in self.parameters():
+            if p.dim() > 1:
+                init.xavier_uniform_(p)
