@@ -79,6 +79,11 @@ T* state_ptr(const Tensor& s, const Tensor& p, const char* name) {
   return static_cast<T*>(s.data_ptr());
 }
 Tensor at(const std::vector<OptT>& v, size_t i) { return i < v.size() && v[i] ? *v[i] : Tensor(); }
+// grads empty: each parameter's own .grad. The Python optimizers pass none,
+// so no Python object is made for every gradient at every step.
+Tensor grad_of(const Tensor& p, const std::vector<Tensor>& grads, size_t i) {
+  return grad_like(p, grads.empty() ? p.grad() : grads.at(i));
+}
 
 void sgd_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grads, const std::vector<OptT>& bufs,
               const std::vector<bool>& first, double lr, double momentum, double dampening, double weight_decay,
@@ -88,7 +93,7 @@ void sgd_step(const std::vector<Tensor>& params, const std::vector<Tensor>& grad
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "SGD");
-    Tensor g = grad_like(p, grads.at(i)), b = at(bufs, i);
+    Tensor g = grad_of(p, grads, i), b = at(bufs, i);
     bool f = i < first.size() && first[i];
     if (p.dtype() == ember::kFloat)
       ember::optim::fused::sgd_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(b, p, "momentum_buffer"),
@@ -109,7 +114,7 @@ void adam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& gra
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, decoupled ? "AdamW" : "Adam");
-    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), v = at(exp_avg_sqs, i), vm = at(max_exp_avg_sqs, i);
+    Tensor g = grad_of(p, grads, i), m = at(exp_avgs, i), v = at(exp_avg_sqs, i), vm = at(max_exp_avg_sqs, i);
     if (!m.defined() || !v.defined() || (amsgrad && !vm.defined()))
       throw py::value_error("Adam: missing state tensors");
     if (!amsgrad) vm = Tensor();
@@ -134,7 +139,7 @@ void rmsprop_step(const std::vector<Tensor>& params, const std::vector<Tensor>& 
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "RMSprop");
-    Tensor g = grad_like(p, grads.at(i)), sq = at(square_avgs, i), ga = centered ? at(grad_avgs, i) : Tensor(),
+    Tensor g = grad_of(p, grads, i), sq = at(square_avgs, i), ga = centered ? at(grad_avgs, i) : Tensor(),
            b = momentum > 0 ? at(momentum_buffers, i) : Tensor();
     if (!sq.defined() || (centered && !ga.defined()) || (momentum > 0 && !b.defined()))
       throw py::value_error("RMSprop: missing state tensors");
@@ -158,7 +163,7 @@ void adagrad_step(const std::vector<Tensor>& params, const std::vector<Tensor>& 
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "Adagrad");
-    Tensor g = grad_like(p, grads.at(i)), s = at(state_sums, i);
+    Tensor g = grad_of(p, grads, i), s = at(state_sums, i);
     if (!s.defined()) throw py::value_error("Adagrad: missing state tensors");
     if (p.dtype() == ember::kFloat)
       ember::optim::fused::adagrad_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(s, p, "sum"),
@@ -178,7 +183,7 @@ void adadelta_step(const std::vector<Tensor>& params, const std::vector<Tensor>&
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "Adadelta");
-    Tensor g = grad_like(p, grads.at(i)), sq = at(square_avgs, i), acc = at(acc_deltas, i);
+    Tensor g = grad_of(p, grads, i), sq = at(square_avgs, i), acc = at(acc_deltas, i);
     if (!sq.defined() || !acc.defined()) throw py::value_error("Adadelta: missing state tensors");
     if (p.dtype() == ember::kFloat)
       ember::optim::fused::adadelta_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(sq, p, "square_avg"),
@@ -200,7 +205,7 @@ void nadam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& gr
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "NAdam");
-    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), v = at(exp_avg_sqs, i), mp = at(mu_products, i);
+    Tensor g = grad_of(p, grads, i), m = at(exp_avgs, i), v = at(exp_avg_sqs, i), mp = at(mu_products, i);
     if (!m.defined() || !v.defined() || !mp.defined() || mp.numel() != 1)
       throw py::value_error("NAdam: missing state tensors");
     // See Note [NAdam's mu_product] (src/optim/fused_steps.cpp): multiplied in place, in its own dtype
@@ -225,7 +230,7 @@ void radam_step(const std::vector<Tensor>& params, const std::vector<Tensor>& gr
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "RAdam");
-    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), v = at(exp_avg_sqs, i);
+    Tensor g = grad_of(p, grads, i), m = at(exp_avgs, i), v = at(exp_avg_sqs, i);
     if (!m.defined() || !v.defined()) throw py::value_error("RAdam: missing state tensors");
     if (p.dtype() == ember::kFloat)
       ember::optim::fused::radam_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(m, p, "exp_avg"),
@@ -245,7 +250,7 @@ void adamax_step(const std::vector<Tensor>& params, const std::vector<Tensor>& g
   for (size_t i = 0; i < params.size(); ++i) {
     const Tensor& p = params[i];
     check_param(p, "Adamax");
-    Tensor g = grad_like(p, grads.at(i)), m = at(exp_avgs, i), u = at(exp_infs, i);
+    Tensor g = grad_of(p, grads, i), m = at(exp_avgs, i), u = at(exp_infs, i);
     if (!m.defined() || !u.defined()) throw py::value_error("Adamax: missing state tensors");
     if (p.dtype() == ember::kFloat)
       ember::optim::fused::adamax_step(p.data_ptr<float>(), g.data_ptr<float>(), state_ptr<float>(m, p, "exp_avg"),
@@ -561,6 +566,21 @@ void init_nn(py::module_& root) {
         "KL divergence; input holds log-probabilities.");
 
   // ---- fused optimizer steps (update params and state in place) ----
+  // The parameters of `params` (a list) whose .grad is set, as the same
+  // Python objects; and set_to_none zero_grad. Both without making a
+  // Python object for any gradient.
+  m.def("_with_grad", [](const py::iterable& params) {
+    py::list out;
+    for (py::handle h : params)
+      if (h.cast<const Tensor&>().grad().defined()) out.append(h);
+    return out;
+  }, arg("params"));
+  m.def("_grads_to_none", [](const py::iterable& params) {
+    for (py::handle h : params) {
+      const Tensor& p = h.cast<const Tensor&>();
+      if (p.grad().defined()) p.set_grad(Tensor());
+    }
+  }, arg("params"));
   m.def("_sgd_step", &sgd_step, arg("params"), arg("grads"), arg("momentum_buffers"), arg("first"), arg("lr"),
         arg("momentum"), arg("dampening"), arg("weight_decay"), arg("nesterov"), arg("maximize"),
         "One SGD step; first[i]: momentum_buffers[i] is new (takes the first update direction).");

@@ -94,6 +94,9 @@ class Optimizer:
 
     def zero_grad(self, set_to_none=True):
         for group in self.param_groups:
+            if set_to_none:
+                _C._nn._grads_to_none(group["params"])
+                continue
             for p in group["params"]:
                 if p.grad is not None:
                     if set_to_none:
@@ -181,11 +184,7 @@ class Optimizer:
 
 
 def _grads(group, state):
-    """(params with grads, grads) of a group."""
-    params, grads = [], []
-    for p in group["params"]:
-        g = p.grad
-        if g is not None:
-            params.append(p)
-            grads.append(g)
-    return params, grads
+    """(params with grads, grads) of a group for the C++ step functions. The
+    grads list is empty: those read each parameter's .grad themselves, so no
+    Python object is made for every gradient at every step."""
+    return _C._nn._with_grad(group["params"]), []

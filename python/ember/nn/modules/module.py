@@ -286,6 +286,9 @@ class Module:
         return self
 
     def zero_grad(self, set_to_none=True):
+        if set_to_none:
+            _C._nn._grads_to_none(self.parameters())
+            return
         for p in self.parameters():
             if p.grad is not None:
                 if set_to_none:
