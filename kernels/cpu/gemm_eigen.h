@@ -37,6 +37,11 @@ EMBER_GEMM_DECLARE(gemm_avx2)
 EMBER_GEMM_DECLARE(gemm_avx512)
 #undef EMBER_GEMM_DECLARE
 
+namespace gemm_avx512 {
+/// float product on AVX-512 (sgemm_avx512.cpp); c row-major (c.cs == 1).
+void sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha);
+}  // namespace gemm_avx512
+
 bool gemm_avx512_supported();
 
 }  // namespace cpu

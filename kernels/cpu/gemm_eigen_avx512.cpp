@@ -3,6 +3,7 @@
 #define Eigen EigenAvx512
 #define EMBER_GEMM_NS gemm_avx512
 #if defined(EMBER_HAVE_AVX512_GEMM)
+#define EMBER_GEMM_OWN_SGEMM  // float goes to sgemm_avx512.cpp, double stays on Eigen
 #include "cpu/gemm_eigen_impl.h"
 #else
 #include "cpu/gemm_eigen.h"

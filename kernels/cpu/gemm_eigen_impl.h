@@ -4,6 +4,7 @@
 // files would emit the same (weak) Eigen template symbols and the linker
 // could hand AVX-512 code to a CPU without it.
 #include <Eigen/Core>
+#include <type_traits>
 
 #include "cpu/gemm_eigen.h"
 
@@ -66,6 +67,18 @@ void gemm_one_t(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
     std::swap(b.rows, b.cols), std::swap(b.rs, b.cs);
     std::swap(c.rows, c.cols), std::swap(c.rs, c.cs);
   }
+#ifdef EMBER_GEMM_OWN_SGEMM
+  if constexpr (std::is_same<T, float>::value) {
+    // sgemm's tiles are 32 columns wide: narrow products (a classifier's 10
+    // outputs) would waste most of each tile, and Eigen's 4-wide ones do not.
+    const int64_t padded = (c.cols + 31) / 32 * 32;
+    if ((c.cs == 1 || c.cols == 1) && 4 * c.cols >= 3 * padded) {
+      c.cs = 1;
+      sgemm(c, a, b, beta, alpha);
+      return;
+    }
+  }
+#endif
   Layout la = layout_of(a.rows, a.cols, a.rs, a.cs);
   Layout lb = layout_of(b.rows, b.cols, b.rs, b.cs);
   gemm_dispatch_ab(row_map(c), a, la, b, lb, beta, alpha);
