@@ -201,8 +201,9 @@ struct EMBER_API NAdamOptions : OptimizerOptions {
   EMBER_ARG(double, weight_decay) = 0;
   EMBER_ARG(double, momentum_decay) = 4e-3;
 };
-/// Adam with Nesterov momentum (Dozat 2016). State: exp_avg, exp_avg_sq and
-/// mu_product (a float32 scalar, as torch's).
+/// Adam with Nesterov momentum (Dozat 2016), as torch 1.13's default NAdam
+/// (its bias correction of the exp_avg term included). State: exp_avg,
+/// exp_avg_sq and mu_product (a float32 scalar, as torch's).
 class EMBER_API NAdam : public Optimizer {
  public:
   NAdam(std::vector<Tensor> params, const NAdamOptions& options = NAdamOptions());

@@ -140,19 +140,22 @@ void adadelta(T* __restrict p, const T* __restrict g, T* __restrict sq, T* __res
 }
 
 // Note [NAdam's mu_product]
-// The exp_avg term is divided by 1 - mu_1 ... mu_{t+1} (the paper, the
-// formula in torch 1.13's docstring, its foreach path and torch 2). torch
-// 1.13's default single-tensor loop multiplies in this step's mu twice
-// (mu_product * mu * mu_next), which torch 2 fixed; ember does not copy
-// that, so its NAdam follows torch.optim.NAdam(foreach=True) of 1.13.
-// mu_product stays torch's float32 scalar, multiplied in place by the caller.
+// ember matches torch 1.13's default single-tensor NAdam, the one users of
+// 1.13 get: the exp_avg term is divided by 1 - mu_product * mu * mu_next,
+// where mu_product already holds mu_1 ... mu_t, so this step's mu is counted
+// twice. The paper, 1.13's docstring, its foreach=True path and torch 2 divide
+// by 1 - mu_1 ... mu_{t+1}; 5 steps at lr 0.1 end about 1e-3 relative apart.
+// mu_product stays torch's float32 scalar, multiplied in place by the caller,
+// and the product for the exp_avg term is rounded to float32 at each multiply,
+// as torch's 0-d tensor arithmetic does.
 template <typename T>
 void nadam(T* __restrict p, const T* __restrict g, T* __restrict m, T* __restrict v, int64_t step, double mu_product,
            int64_t n, const NAdamHyper& h) {
   const double mu = nadam_mu(h, step), mu_next = nadam_mu(h, step + 1);
   const double bc2 = 1 - std::pow(h.beta2, double(step));
-  // p -= lr (1 - mu) / (1 - prod mu_1..t) * g / denom + lr mu_next / (1 - prod mu_1..t+1) * m / denom
-  const T c_grad = T(h.lr * (1 - mu) / (1 - mu_product)), c_avg = T(h.lr * mu_next / (1 - mu_product * mu_next));
+  const float mu_product_next = float(mu_product) * float(mu) * float(mu_next);  // left to right, in float32
+  // p -= lr (1 - mu) / (1 - prod mu_1..t) * g / denom + lr mu_next / (1 - mu_product_next) * m / denom
+  const T c_grad = T(h.lr * (1 - mu) / (1 - mu_product)), c_avg = T(h.lr * mu_next / (1 - double(mu_product_next)));
   const T inv_sqrt_bc2 = T(1 / std::sqrt(bc2)), eps = T(h.eps), wd = T(h.weight_decay);
   const T tb1 = T(h.beta1), tb2 = T(h.beta2);
   with_bool(h.weight_decay != 0, [&](auto decay) {

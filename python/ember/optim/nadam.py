@@ -19,8 +19,9 @@ def _check_adam_family(lr, betas, eps, weight_decay):
 class NAdam(Optimizer):
     """NAdam: Adam with Nesterov momentum; weight_decay is L2 added to the gradient.
 
-    The exp_avg term is divided by 1 - mu_1 ... mu_{t+1}, as torch's foreach path and torch 2
-    (see Note [NAdam's mu_product] in src/optim/fused_steps.cpp)."""
+    Matches torch 1.13's default NAdam: the exp_avg term is divided by 1 - mu_1 ... mu_t * mu_t * mu_{t+1}
+    (this step's mu counted twice; torch's foreach path and torch 2 count it once). See Note [NAdam's
+    mu_product] in src/optim/fused_steps.cpp."""
 
     def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
                  foreach=None):
