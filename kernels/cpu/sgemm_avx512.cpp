@@ -11,6 +11,12 @@
 //   - a B panel (KC x 32 floats, 32 KB) stays in L1 while the A panels of the
 //     block stream past it from L2.
 // Edge tiles are computed whole and stored through masks and a row count.
+// Two departures for the skinny products of convolutions and small layers:
+//   - the panel height MR is 6, 8 or 12, whichever pads M least (a conv
+//     with 6 or 16 output channels would waste half of 12-row panels);
+//   - when A has few rows, B is read in place (row-major B only): each B
+//     value then feeds so few FMAs that packing it cost as much as the
+//     product (im2col's [25, 36864] for LeNet's first conv).
 // Built with AVX-512 flags only in this file; called only where the CPU has
 // AVX-512 (gemm.cpp).
 #if defined(EMBER_HAVE_AVX512_GEMM)
@@ -29,9 +35,9 @@ namespace cpu {
 namespace gemm_avx512 {
 namespace {
 
-constexpr int64_t MR = 12, NR = 32;
+constexpr int64_t NR = 32;
 constexpr int64_t KC = 256;   // k-depth of a packed block
-constexpr int64_t MC = 144;   // rows of A per packed block (12 panels, ~147 KB at KC)
+constexpr int64_t MC = 144;   // rows of A per packed block (12 panels of 12, ~147 KB at KC)
 constexpr int64_t NC = 1024;  // columns of B per packed block (1 MB at KC: half of L2)
 
 struct FreeDeleter {
@@ -40,6 +46,8 @@ struct FreeDeleter {
 
 // Per-thread packing buffers, grown on demand and kept: a training step
 // calls GEMM dozens of times with the same sizes.
+thread_local std::unique_ptr<float[], FreeDeleter> abuf, bbuf;
+thread_local int64_t acap = 0, bcap = 0;
 float* buffer(std::unique_ptr<float[], FreeDeleter>& buf, int64_t& cap, int64_t n) {
   if (n > cap) {
     void* p = std::aligned_alloc(64, size_t((n * 4 + 63) / 64 * 64));
@@ -52,6 +60,7 @@ float* buffer(std::unique_ptr<float[], FreeDeleter>& buf, int64_t& cap, int64_t 
 
 // Packs rows [0, mc) x cols [0, kc) of A (strides rs, cs) into panels of MR
 // rows: panel p holds, for each k, the MR values A[p*MR + i, k].
+template <int64_t MR>
 void pack_a(float* dst, const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc) {
   for (int64_t i0 = 0; i0 < mc; i0 += MR) {
     const int64_t mr = std::min(MR, mc - i0);
@@ -112,15 +121,22 @@ void pack_b(float* dst, const float* b, int64_t rs, int64_t cs, int64_t kc, int6
   }
 }
 
+inline __mmask16 low_mask(int64_t n) {  // the first min(max(n, 0), 16) lanes
+  return n >= 16 ? __mmask16(0xFFFF) : n > 0 ? __mmask16((1u << n) - 1) : __mmask16(0);
+}
+
 // C[0:mr, 0:nr] = beta * C + alpha * (A panel @ B panel) over kc; C rows
-// are ldc apart. beta == 0 never reads C (it may hold NaN).
-void micro_kernel(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float alpha, float beta,
-                  int64_t mr, int64_t nr) {
+// are ldc apart, B rows ldb apart (NR when packed). beta == 0 never reads C
+// (it may hold NaN).
+template <int64_t MR>
+void micro_kernel(int64_t kc, const float* pa, const float* pb, int64_t ldb, float* c, int64_t ldc, float alpha,
+                  float beta, int64_t mr, int64_t nr) {
+  const __mmask16 m0 = low_mask(nr), m1 = low_mask(nr - 16);
   __m512 acc[MR][2];
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
-    const __m512 b0 = _mm512_load_ps(pb), b1 = _mm512_load_ps(pb + 16);
+    const __m512 b0 = _mm512_maskz_loadu_ps(m0, pb), b1 = _mm512_maskz_loadu_ps(m1, pb + 16);
 #pragma GCC unroll 12
     for (int i = 0; i < MR; ++i) {
       const __m512 av = _mm512_set1_ps(pa[i]);
@@ -128,11 +144,9 @@ void micro_kernel(int64_t kc, const float* pa, const float* pb, float* c, int64_
       acc[i][1] = _mm512_fmadd_ps(av, b1, acc[i][1]);
     }
     pa += MR;
-    pb += NR;
+    pb += ldb;
   }
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-  const __mmask16 m0 = nr >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << nr) - 1);
-  const __mmask16 m1 = nr >= 32 ? __mmask16(0xFFFF) : nr > 16 ? __mmask16((1u << (nr - 16)) - 1) : __mmask16(0);
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
     if (i >= mr) break;
@@ -155,6 +169,92 @@ int64_t block_size(int64_t n, int64_t cap, int64_t unit) {
   return std::min(cap, (per + unit - 1) / unit * unit);
 }
 
+template <int64_t MR>
+void sgemm_mr(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
+  const int64_t M = c.rows, N = c.cols, K = a.cols;
+  // B in place: row-major and read by at most two row panels of A.
+  const bool pack_b_too = !(b.cs == 1 && M <= 2 * MR);
+  const int64_t kc_max = block_size(K, KC, 1);
+  const int64_t nc_max = block_size(N, NC, NR), mc_max = block_size(M, MC / MR * MR, MR);
+  float* pb = pack_b_too ? buffer(bbuf, bcap, kc_max * ((nc_max + NR - 1) / NR * NR)) : nullptr;
+  float* pa = buffer(abuf, acap, kc_max * ((mc_max + MR - 1) / MR * MR));
+  for (int64_t jc = 0; jc < N; jc += nc_max) {
+    const int64_t nc = std::min(nc_max, N - jc);
+    for (int64_t pc = 0; pc < K; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, K - pc);
+      const float beta_k = pc == 0 ? beta : 1.f;  // later k-blocks accumulate
+      const float* bsrc = b.data + pc * b.rs + jc * b.cs;
+      if (pack_b_too) pack_b(pb, bsrc, b.rs, b.cs, kc, nc);
+      for (int64_t ic = 0; ic < M; ic += mc_max) {
+        const int64_t mc = std::min(mc_max, M - ic);
+        pack_a<MR>(pa, a.data + ic * a.rs + pc * a.cs, a.rs, a.cs, mc, kc);
+        for (int64_t jr = 0; jr < nc; jr += NR) {
+          const float* panel = pack_b_too ? pb + jr * kc : bsrc + jr;
+          const int64_t ldb = pack_b_too ? NR : b.rs;
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            micro_kernel<MR>(kc, pa + ir * kc, panel, ldb, c.data + (ic + ir) * c.rs + jc + jr, c.rs, alpha, beta_k,
+                             std::min(MR, mc - ir), std::min(NR, nc - jr));
+          }
+        }
+      }
+    }
+  }
+}
+
+// Inner-product form for a long contraction with few outputs, as a conv
+// weight's gradient ([6, 36864] @ [36864, 25]): A's rows and B's columns
+// are both contiguous along k, so C[i, j] is a dot product of two runs and
+// nothing is packed. RA x RB dot products at a time share their loads; k
+// goes in chunks so that A's rows stay in L1 while B's stream past.
+template <int RA, int RB>
+void dot_block(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t kc, float* c, int64_t ldc,
+               float alpha, float beta) {
+  __m512 acc[RA][RB];
+  for (int i = 0; i < RA; ++i)
+    for (int j = 0; j < RB; ++j) acc[i][j] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; k += 16) {
+    const __mmask16 m = low_mask(kc - k);
+    __m512 bv[RB];
+    for (int j = 0; j < RB; ++j) bv[j] = _mm512_maskz_loadu_ps(m, b + j * ldb + k);
+    for (int i = 0; i < RA; ++i) {
+      const __m512 av = _mm512_maskz_loadu_ps(m, a + i * lda + k);
+      for (int j = 0; j < RB; ++j) acc[i][j] = _mm512_fmadd_ps(av, bv[j], acc[i][j]);
+    }
+  }
+  for (int i = 0; i < RA; ++i)
+    for (int j = 0; j < RB; ++j) {
+      float& out = c[i * ldc + j];
+      const float v = alpha * _mm512_reduce_add_ps(acc[i][j]);
+      out = beta == 0.f ? v : beta * out + v;
+    }
+}
+
+template <int RA>
+void dot_row_block(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t kc, float* c, int64_t ldc,
+                   float alpha, float beta, int64_t n) {
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) dot_block<RA, 4>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
+  if (n - j == 3) dot_block<RA, 3>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
+  if (n - j == 2) dot_block<RA, 2>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
+  if (n - j == 1) dot_block<RA, 1>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
+}
+
+// a row-major (a.cs == 1), b column-major (b.rs == 1).
+void sgemm_dot(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
+  const int64_t M = c.rows, N = c.cols, K = a.cols;
+  const int64_t kchunk = block_size(K, 1024, 16);  // 4 rows of A (16 KB) stay in L1
+  for (int64_t k0 = 0; k0 < K; k0 += kchunk) {
+    const int64_t kc = std::min(kchunk, K - k0);
+    const float beta_k = k0 == 0 ? beta : 1.f;
+    const float* ak = a.data + k0;
+    const float* bk = b.data + k0;
+    int64_t i = 0;
+    for (; i + 4 <= M; i += 4)
+      dot_row_block<4>(ak + i * a.rs, a.rs, bk, b.cs, kc, c.data + i * c.rs, c.rs, alpha, beta_k, N);
+    for (; i < M; ++i) dot_row_block<1>(ak + i * a.rs, a.rs, bk, b.cs, kc, c.data + i * c.rs, c.rs, alpha, beta_k, N);
+  }
+}
+
 }  // namespace
 
 // c must be row-major (cs == 1); a and b any strides.
@@ -169,30 +269,15 @@ void sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
       }
     return;
   }
-  thread_local std::unique_ptr<float[], FreeDeleter> abuf, bbuf;
-  thread_local int64_t acap = 0, bcap = 0;
-  const int64_t kc_max = block_size(K, KC, 1);
-  const int64_t nc_max = block_size(N, NC, NR), mc_max = block_size(M, MC, MR);
-  float* pb = buffer(bbuf, bcap, kc_max * ((nc_max + NR - 1) / NR * NR));
-  float* pa = buffer(abuf, acap, kc_max * ((mc_max + MR - 1) / MR * MR));
-  for (int64_t jc = 0; jc < N; jc += nc_max) {
-    const int64_t nc = std::min(nc_max, N - jc);
-    for (int64_t pc = 0; pc < K; pc += kc_max) {
-      const int64_t kc = std::min(kc_max, K - pc);
-      const float beta_k = pc == 0 ? beta : 1.f;  // later k-blocks accumulate
-      pack_b(pb, b.data + pc * b.rs + jc * b.cs, b.rs, b.cs, kc, nc);
-      for (int64_t ic = 0; ic < M; ic += mc_max) {
-        const int64_t mc = std::min(mc_max, M - ic);
-        pack_a(pa, a.data + ic * a.rs + pc * a.cs, a.rs, a.cs, mc, kc);
-        for (int64_t jr = 0; jr < nc; jr += NR) {
-          for (int64_t ir = 0; ir < mc; ir += MR) {
-            micro_kernel(kc, pa + ir * kc, pb + jr * kc, c.data + (ic + ir) * c.rs + jc + jr, c.rs, alpha, beta_k,
-                         std::min(MR, mc - ir), std::min(NR, nc - jr));
-          }
-        }
-      }
-    }
+  if ((a.cs == 1 || K == 1) && (b.rs == 1 || K == 1) && K >= 256 && K >= 8 * std::max(M, N)) {
+    sgemm_dot(c, a, b, beta, alpha);
+    return;
   }
+  // The panel height that pads M least; ties go to the taller panel.
+  auto padded = [M](int64_t mr) { return (M + mr - 1) / mr * mr; };
+  if (padded(12) <= padded(8) && padded(12) <= padded(6)) sgemm_mr<12>(c, a, b, beta, alpha);
+  else if (padded(8) <= padded(6)) sgemm_mr<8>(c, a, b, beta, alpha);
+  else sgemm_mr<6>(c, a, b, beta, alpha);
 }
 
 }  // namespace gemm_avx512
