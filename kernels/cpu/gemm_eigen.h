@@ -39,7 +39,8 @@ EMBER_GEMM_DECLARE(gemm_avx512)
 
 namespace gemm_avx512 {
 /// float product on AVX-512 (sgemm_avx512.cpp); c row-major (c.cs == 1).
-void sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha);
+/// Returns false, having done nothing, for shapes it leaves to Eigen.
+bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha);
 }  // namespace gemm_avx512
 
 bool gemm_avx512_supported();

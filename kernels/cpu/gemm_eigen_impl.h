@@ -69,13 +69,9 @@ void gemm_one_t(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
   }
 #ifdef EMBER_GEMM_OWN_SGEMM
   if constexpr (std::is_same<T, float>::value) {
-    // sgemm's tiles are 32 columns wide: narrow products (a classifier's 10
-    // outputs) would waste most of each tile, and Eigen's 4-wide ones do not.
-    const int64_t padded = (c.cols + 31) / 32 * 32;
-    if ((c.cs == 1 || c.cols == 1) && 4 * c.cols >= 3 * padded) {
+    if (c.cs == 1 || c.cols == 1) {
       c.cs = 1;
-      sgemm(c, a, b, beta, alpha);
-      return;
+      if (sgemm(c, a, b, beta, alpha)) return;
     }
   }
 #endif

@@ -258,26 +258,33 @@ void sgemm_dot(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha
 }  // namespace
 
 // c must be row-major (cs == 1); a and b any strides.
-void sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
+bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
   const int64_t M = c.rows, N = c.cols, K = a.cols;
-  if (M == 0 || N == 0) return;
+  if (M == 0 || N == 0) return true;
   if (K == 0 || alpha == 0.f) {
     for (int64_t i = 0; i < M; ++i)
       for (int64_t j = 0; j < N; ++j) {
         float& v = c.data[i * c.rs + j];
         v = beta == 0.f ? 0.f : beta * v;
       }
-    return;
+    return true;
   }
-  if ((a.cs == 1 || K == 1) && (b.rs == 1 || K == 1) && K >= 256 && K >= 8 * std::max(M, N)) {
+  // Tiles are 32 columns wide: a narrow product (a classifier's 10 outputs)
+  // would waste most of each. It goes to the inner-product form when its
+  // operands allow, else to Eigen, whose tiles are 4 wide.
+  const bool narrow = 4 * N < 3 * ((N + NR - 1) / NR * NR);
+  const bool dot_layout = (a.cs == 1 || K == 1) && (b.rs == 1 || K == 1);
+  if (dot_layout && (narrow || (K >= 256 && K >= 8 * std::max(M, N)))) {
     sgemm_dot(c, a, b, beta, alpha);
-    return;
+    return true;
   }
+  if (narrow) return false;
   // The panel height that pads M least; ties go to the taller panel.
   auto padded = [M](int64_t mr) { return (M + mr - 1) / mr * mr; };
   if (padded(12) <= padded(8) && padded(12) <= padded(6)) sgemm_mr<12>(c, a, b, beta, alpha);
   else if (padded(8) <= padded(6)) sgemm_mr<8>(c, a, b, beta, alpha);
   else sgemm_mr<6>(c, a, b, beta, alpha);
+  return true;
 }
 
 }  // namespace gemm_avx512
