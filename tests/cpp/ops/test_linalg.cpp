@@ -92,6 +92,40 @@ TEST(Linalg, LargeGemmThreadedMatchesNaive) {
   EXPECT_CLOSE_TOL(mm(a3, b3), naive_bmm(a3.unsqueeze(0), b3.unsqueeze(0)).squeeze(0).to(kFloat32), 1e-4, 1e-4);
 }
 
+// The float kernel (sgemm_avx512.cpp on AVX-512 CPUs) has a path per shape
+// class: panel heights 6, 8 and 12 and their edges, B in place or packed,
+// the inner-product form (long K with few outputs, and narrow N), k-blocks
+// that accumulate, transposed operands and a column-major output.
+TEST(Linalg, FloatGemmPathsMatchFloat64) {
+  Generator g(11);
+  const int64_t dims[] = {1, 5, 6, 11, 12, 13, 16, 25, 33, 100};
+  int checked = 0;
+  for (int64_t M : dims)
+    for (int64_t N : dims)
+      for (int64_t K : {1, 17, 300, 600}) {
+        for (int lay = 0; lay < 4; ++lay) {
+          Tensor a = (lay & 1) ? randn({K, M}, g).t() : randn({M, K}, g);
+          Tensor b = (lay & 2) ? randn({N, K}, g).t() : randn({K, N}, g);
+          Tensor ref = mm(a.to(kFloat64), b.to(kFloat64));
+          const double tol = 2e-5 * std::sqrt(double(K)) + 1e-6;
+          EXPECT_CLOSE_TOL(mm(a, b).to(kFloat64), ref, tol, 1e-5) << "M=" << M << " N=" << N << " K=" << K
+                                                                  << " layout=" << lay;
+          ++checked;
+        }
+      }
+  EXPECT_EQ(checked, 10 * 10 * 4 * 4);
+  // beta and alpha, an output written column-major, and beta = 0 over NaN
+  for (int64_t M : {7, 64, 130})
+    for (int64_t N : {5, 32, 77}) {
+      Tensor bias = randn({M, N}, g), a = randn({M, 40}, g), b = randn({40, N}, g);
+      Tensor ref = bias.to(kFloat64) * 0.5 + mm(a.to(kFloat64), b.to(kFloat64)) * 2.0;
+      EXPECT_CLOSE_TOL(addmm(bias, a, b, 0.5, 2.0).to(kFloat64), ref, 1e-4, 1e-5);
+      EXPECT_CLOSE_TOL(addmm(bias.t(), b.t(), a.t(), 0.5, 2.0).to(kFloat64), ref.t(), 1e-4, 1e-5);
+    }
+  Tensor r = addmm(full({20, 20}, NAN), randn({20, 8}, g), randn({8, 20}, g), 0.0, 1.0);
+  EXPECT_FALSE(isnan(r).any().item<bool>());
+}
+
 TEST(Linalg, MatmulShapes) {
   struct Case {
     std::vector<int64_t> a, b, out;
