@@ -26,23 +26,19 @@ class SGD(Optimizer):
             params, grads = _grads(group, self.state)
             if not params:
                 continue
-            use_mom = group["momentum"] != 0
             bufs, first = [], []
-            for p in params:
-                st = self.state[p]
-                if use_mom:
+            state = self.state
+            if group["momentum"] != 0:
+                for p in params:
+                    st = state[p]
                     b = st.get("momentum_buffer")
+                    first.append(b is None)
                     if b is None:
-                        b = _C.zeros_like(p)
-                        st["momentum_buffer"] = b
-                        first.append(True)
-                    else:
-                        first.append(False)
+                        b = st["momentum_buffer"] = _C.zeros_like(p)
                     bufs.append(b)
-                else:
-                    st.setdefault("momentum_buffer", None)
-                    bufs.append(None)
-                    first.append(False)
+            else:  # no buffers (empty lists); the state still records None, as torch's
+                for p in params:
+                    state[p].setdefault("momentum_buffer", None)
             _C._nn._sgd_step(params, grads, bufs, first, group["lr"], group["momentum"], group["dampening"],
                              group["weight_decay"], group["nesterov"], group["maximize"])
         return loss
