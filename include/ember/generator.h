@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "ember/export.h"
 
@@ -18,6 +19,13 @@ class EMBER_API Generator {
   /// Reserves `n` 32-bit draws and returns the counter of the first one.
   uint64_t reserve(uint64_t n);
   uint64_t seed() const { return seed_; }
+  /// The whole state, seed then offset (8 bytes each, little-endian): what
+  /// torch.get_rng_state returns as a uint8 tensor (ember's is 16 bytes, not
+  /// the 5056 of torch's mt19937). Callers lock mutex() as for reserve().
+  std::vector<uint8_t> get_state() const;
+  /// Restores a state get_state() returned; throws ValueError for one that
+  /// is not 16 bytes or whose offset is not a multiple of 4.
+  void set_state(const std::vector<uint8_t>& state);
   std::mutex& mutex() { return mutex_; }
 
  private:

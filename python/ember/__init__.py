@@ -203,9 +203,63 @@ def _check_einsum_args(*args):
     return args
 
 
+# ---- torch's other top-level names: constants, ops composed in Python (_ops_extra.py), the functional ops
+# torch also puts at the top level (_nn_ops.py), in-place forms, switches, legacy types, the RNG state.
+import math as _math  # noqa: E402
+
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+
+return_types.kthvalue = _return_type("kthvalue")
+return_types.mode = _return_type("mode")
+return_types.nanmedian = _return_type("nanmedian")
+
+from . import _ops_extra  # noqa: E402
+from ._ops_extra import *  # noqa: E402,F401,F403
+from ._nn_ops import TOP_LEVEL as _NN_TOP_LEVEL  # noqa: E402
+
+globals().update(_NN_TOP_LEVEL)
+for _name, _fn in _ops_extra.TENSOR_METHODS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.hardshrink = _NN_TOP_LEVEL["hardshrink"]
+
+
+def _tensor_method_alias(name):
+    def fn(input, *args, **kwargs):
+        return getattr(input, name)(*args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = "ember.%s(input, ...) is input.%s(...)." % (name, name)
+    return fn
+
+
+# torch's top-level in-place functions: ember.relu_(x) is x.relu_()
+for _name in ("abs_", "acos_", "arccos_", "asin_", "arcsin_", "atan_", "arctan_", "ceil_", "clamp_", "clamp_max_",
+              "clamp_min_", "clip_", "cos_", "cosh_", "deg2rad_", "detach_", "erf_", "exp_", "exp2_", "expm1_", "fill_",
+              "fix_", "floor_", "gcd_", "lcm_", "log_", "log10_", "log1p_", "log2_", "logit_", "nan_to_num_", "neg_",
+              "negative_", "rad2deg_", "reciprocal_", "relu_", "round_", "rsqrt_", "sigmoid_", "sin_", "sinc_",
+              "sinh_", "sqrt_", "square_", "tan_", "tanh_", "trunc_", "xlogy_", "zero_", "index_put_"):
+    globals()[_name] = _tensor_method_alias(_name)
+del _name, _fn
+
+from ._settings import (use_deterministic_algorithms, are_deterministic_algorithms_enabled,  # noqa: E402,F401
+                        is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                        get_deterministic_debug_mode, set_float32_matmul_precision, get_float32_matmul_precision,
+                        set_default_tensor_type)
+from ._settings import LEGACY_TYPES as _LEGACY_TYPES  # noqa: E402
+
+globals().update(_LEGACY_TYPES)  # FloatTensor, DoubleTensor, LongTensor, ...
+from . import random  # noqa: E402,F401
+from .random import seed, get_rng_state, set_rng_state  # noqa: E402,F401
+
+default_generator = _C.default_generator()  # the Generator object, as torch.default_generator
+
+
 # ---- nn, optim, utils: imported on first use (PEP 562), so `import ember`
 # stays fast; `ember.nn.Linear` and `from ember import nn` work as in torch.
-_LAZY_SUBMODULES = ("nn", "optim", "utils")
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "backends")
 
 
 def __getattr__(name):

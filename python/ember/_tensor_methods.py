@@ -67,12 +67,16 @@ def __reduce_ex__(self, proto):
     return (_rebuild, (self.detach().cpu().tolist(), str(self.dtype).split(".")[1], self.requires_grad))
 
 
-def type(self, dtype=None, non_blocking=False):
+def type(self, dtype=None, non_blocking=False, **kwargs):
+    """The type name ("ember.FloatTensor") without dtype; else the tensor converted to dtype, which may be a
+    dtype, a legacy type (ember.DoubleTensor) or its name ("torch.DoubleTensor")."""
     from . import typename
+    from ._settings import legacy_type
 
     if dtype is None:
         return typename(self)
-    return self.to(dtype)
+    cls = legacy_type(dtype, "type")
+    return self.to(cls.dtype if cls is not None else dtype)
 
 
 def __array_wrap__(self, array):

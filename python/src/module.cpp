@@ -123,6 +123,17 @@ void init_random(py::module_& m) {
         return self;
       }, py::arg("seed"))
       .def("initial_seed", &ember::Generator::initial_seed)
+      // bytes here; ember.Generator.get_state / set_state (python/ember/random.py) wrap them in a uint8 tensor
+      .def("_get_state", [](ember::Generator& g) {
+        std::lock_guard<std::mutex> lock(g.mutex());
+        auto state = g.get_state();
+        return py::bytes(reinterpret_cast<const char*>(state.data()), state.size());
+      })
+      .def("_set_state", [](ember::Generator& g, const py::bytes& b) {
+        std::string s = b;
+        std::lock_guard<std::mutex> lock(g.mutex());
+        g.set_state(std::vector<uint8_t>(s.begin(), s.end()));
+      }, py::arg("state"))
       .def_property_readonly("device", [](const ember::Generator&) { return ember::Device(ember::kCPU); });
   m.def("manual_seed", [](int64_t seed) {
     ember::manual_seed(uint64_t(seed));

@@ -42,10 +42,14 @@ Tensor conv_nd(bool two_d, const Tensor& input, const Tensor& weight, const OptT
                : ember::conv1d(input, weight, opt(bias), s, p, d, groups);
 }
 
-// inplace=True: computed out of place, then copied back into input
-Tensor maybe_inplace(Tensor input, const Tensor& result, bool inplace) {
-  if (!inplace) return result;
-  input.copy_(result);
+// inplace=True: computed out of place, then copied back into input. When autograd records the op it runs
+// on a copy of input, so that what it saves for backward is not the memory the result overwrites.
+template <typename Op>
+Tensor maybe_inplace(Tensor input, bool inplace, Op op) {
+  if (!inplace) return op(input);
+  const bool recorded = input.requires_grad() && ember::is_grad_enabled();
+  Tensor result = op(recorded ? input.clone() : input);
+  if (!result.is_same(input)) input.copy_(result);
   return input;
 }
 
@@ -402,22 +406,14 @@ void init_nn(py::module_& root) {
   // ---- misc ----
   m.def("dropout", [](Tensor input, double p, bool training, bool inplace) {
     if (p < 0 || p > 1) throw py::value_error("dropout probability has to be between 0 and 1, but got " + std::to_string(p));
-    Tensor r = ember::dropout(input, p, training);
-    if (inplace && !r.is_same(input)) {
-      input.copy_(r);
-      return input;
-    }
-    return r;
+    if (inplace && (!training || p == 0)) return input;
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::dropout(x, p, training); });
   }, arg("input"), arg("p") = 0.5, arg("training") = true, arg("inplace") = false,
         "Zeroes elements with probability p and scales the rest by 1/(1-p) in training.");
   m.def("dropout2d", [](Tensor input, double p, bool training, bool inplace) {
     if (p < 0 || p > 1) throw py::value_error("dropout probability has to be between 0 and 1, but got " + std::to_string(p));
-    Tensor r = ember::dropout2d(input, p, training);
-    if (inplace && !r.is_same(input)) {
-      input.copy_(r);
-      return input;
-    }
-    return r;
+    if (inplace && (!training || p == 0)) return input;
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::dropout2d(x, p, training); });
   }, arg("input"), arg("p") = 0.5, arg("training") = true, arg("inplace") = false,
         "Zeroes whole channels (one Bernoulli per (N, C)) with probability p, scaling the rest by 1/(1-p).");
   m.def("embedding", [](const Tensor& input, const Tensor& weight, std::optional<int64_t> padding_idx) {
@@ -484,47 +480,40 @@ void init_nn(py::module_& root) {
   }, arg("query"), arg("key"), arg("value"), arg("attn_mask") = py::none(), arg("dropout_p") = 0.0,
         arg("is_causal") = false, py::kw_only(), arg("scale") = py::none(), "softmax(q k^T * scale + mask) v.");
   m.def("leaky_relu", [](Tensor input, double negative_slope, bool inplace) {
-    Tensor r = ember::leaky_relu(input, negative_slope);
-    if (inplace) {
-      input.copy_(r);
-      return input;
-    }
-    return r;
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::leaky_relu(x, negative_slope); });
   }, arg("input"), arg("negative_slope") = 0.01, arg("inplace") = false, "max(0,x) + negative_slope * min(0,x).");
   m.def("elu", [](Tensor input, double alpha, bool inplace) {
-    Tensor r = ember::elu(input, alpha);
-    if (inplace) {
-      input.copy_(r);
-      return input;
-    }
-    return r;
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::elu(x, alpha); });
   }, arg("input"), arg("alpha") = 1.0, arg("inplace") = false, "x if x > 0 else alpha * (exp(x) - 1).");
   m.def("hardtanh", [](Tensor input, double min_val, double max_val, bool inplace) {
-    return maybe_inplace(input, ember::hardtanh(input, min_val, max_val), inplace);
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::hardtanh(x, min_val, max_val); });
   }, arg("input"), arg("min_val") = -1.0, arg("max_val") = 1.0, arg("inplace") = false,
         "x clamped to [min_val, max_val] (gradient 0 at the bounds).");
-  m.def("relu6", [](Tensor input, bool inplace) { return maybe_inplace(input, ember::relu6(input), inplace); },
-        arg("input"), arg("inplace") = false, "hardtanh(x, 0, 6).");
+  m.def("relu6", [](Tensor input, bool inplace) {
+    return maybe_inplace(input, inplace, [](const Tensor& x) { return ember::relu6(x); });
+  }, arg("input"), arg("inplace") = false, "hardtanh(x, 0, 6).");
   m.def("logsigmoid", &ember::logsigmoid, arg("input"), "log(sigmoid(x)).");
-  m.def("selu", [](Tensor input, bool inplace) { return maybe_inplace(input, ember::selu(input), inplace); },
-        arg("input"), arg("inplace") = false, "scale * elu(x, alpha) (alpha 1.6733, scale 1.0507).");
+  m.def("selu", [](Tensor input, bool inplace) {
+    return maybe_inplace(input, inplace, [](const Tensor& x) { return ember::selu(x); });
+  }, arg("input"), arg("inplace") = false, "scale * elu(x, alpha) (alpha 1.6733, scale 1.0507).");
   m.def("celu", [](Tensor input, double alpha, bool inplace) {
-    return maybe_inplace(input, ember::celu(input, alpha), inplace);
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::celu(x, alpha); });
   }, arg("input"), arg("alpha") = 1.0, arg("inplace") = false, "max(0,x) + min(0, alpha * (exp(x/alpha) - 1)).");
-  m.def("mish", [](Tensor input, bool inplace) { return maybe_inplace(input, ember::mish(input), inplace); },
-        arg("input"), arg("inplace") = false, "x * tanh(softplus(x)).");
+  m.def("mish", [](Tensor input, bool inplace) {
+    return maybe_inplace(input, inplace, [](const Tensor& x) { return ember::mish(x); });
+  }, arg("input"), arg("inplace") = false, "x * tanh(softplus(x)).");
   m.def("hardswish", [](Tensor input, bool inplace) {
-    return maybe_inplace(input, ember::hardswish(input), inplace);
+    return maybe_inplace(input, inplace, [](const Tensor& x) { return ember::hardswish(x); });
   }, arg("input"), arg("inplace") = false, "x * relu6(x + 3) / 6.");
   m.def("hardsigmoid", [](Tensor input, bool inplace) {
-    return maybe_inplace(input, ember::hardsigmoid(input), inplace);
+    return maybe_inplace(input, inplace, [](const Tensor& x) { return ember::hardsigmoid(x); });
   }, arg("input"), arg("inplace") = false, "relu6(x + 3) / 6.");
   m.def("glu", &ember::glu, arg("input"), arg("dim") = -1, "a * sigmoid(b) for the halves a, b of input along dim.");
   m.def("prelu", &ember::prelu, arg("input"), arg("weight"), "x if x > 0 else weight * x (weight per channel, dim 1).");
   m.def("softsign", &ember::softsign, arg("input"), "x / (1 + |x|).");
   m.def("softmin", &ember::softmin, arg("input"), arg("dim"), "softmax(-x, dim).");
   m.def("threshold", [](Tensor input, double threshold, double value, bool inplace) {
-    return maybe_inplace(input, ember::threshold(input, threshold, value), inplace);
+    return maybe_inplace(input, inplace, [&](const Tensor& x) { return ember::threshold(x, threshold, value); });
   }, arg("input"), arg("threshold"), arg("value"), arg("inplace") = false, "x if x > threshold else value.");
 
   // ---- losses ----

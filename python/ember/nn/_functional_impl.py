@@ -133,4 +133,10 @@ def flatten(input, start_dim=0, end_dim=-1):
 one_hot = _C.one_hot
 softplus = _C.softplus
 
+# composed in Python: shrinkage, rrelu, alpha_dropout, pixel shuffles, distances, margin losses, in-place forms
+from .._nn_ops import (hardshrink, softshrink, tanhshrink, rrelu, rrelu_, relu_, elu_, selu_, celu_,  # noqa: E402
+                       leaky_relu_, hardtanh_, threshold_, alpha_dropout, pixel_shuffle, pixel_unshuffle,
+                       cosine_similarity, pairwise_distance, pdist, cosine_embedding_loss, hinge_embedding_loss,
+                       margin_ranking_loss, triplet_margin_loss, poisson_nll_loss)
+
 __all__ = [n for n in list(globals()) if not n.startswith("_") and n not in ("math",)]

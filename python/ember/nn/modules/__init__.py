@@ -6,12 +6,15 @@ from .normalization import (BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNo
                             LayerNorm, GroupNorm, RMSNorm)
 from .activation import (ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softmax,  # noqa: F401
                          LogSoftmax, Hardtanh, ReLU6, Softplus, LogSigmoid, SELU, CELU, Mish, Hardswish,
-                         Hardsigmoid, GLU, PReLU, Softsign, Softmin, Threshold)
-from .misc import Dropout, Dropout2d, Embedding, Flatten, Unflatten  # noqa: F401
+                         Hardsigmoid, GLU, PReLU, Softsign, Softmin, Threshold, Hardshrink, Softshrink, Tanhshrink,
+                         RReLU)
+from .misc import (Dropout, Dropout2d, AlphaDropout, Embedding, Flatten, Unflatten, PixelShuffle,  # noqa: F401
+                   PixelUnshuffle, CosineSimilarity, PairwiseDistance)
 from .upsampling import Upsample  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,  # noqa: F401
-                   BCEWithLogitsLoss, KLDivLoss)
+                   BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, HingeEmbeddingLoss, MarginRankingLoss,
+                   TripletMarginLoss, PoissonNLLLoss)
 try:
     from .transformer import (MultiheadAttention, TransformerEncoderLayer, TransformerEncoder,  # noqa: F401
                               TransformerDecoderLayer, TransformerDecoder, Transformer)
