@@ -90,17 +90,21 @@ namespace {
 
 // nll_loss of [N, C] (or [C]) float input on the CPU without class weights,
 // the case every classifier's cross_entropy hits: one pass forward, where
-// the composed form below records a dozen ops each way. The backward puts
-// -grad (/ the count of kept targets, for the mean) at each target, with
-// ember ops, so it differentiates again.
-Tensor nll_loss_2d(const Tensor& input, const Tensor& target, Reduction reduction, int64_t ignore_index) {
-  const Tensor x = input.detach().contiguous();
-  const Tensor t = target.contiguous();
+// the composed form below records a dozen ops each way.
+bool nll_fast_path(const Tensor& input, const Tensor& weight, Reduction reduction) {
+  return input.dim() <= 2 && input.device().is_cpu() && !weight.defined() && reduction != Reduction::BatchMean &&
+         (input.dtype() == kFloat32 || input.dtype() == kFloat64) && input.numel() > 0;
+}
+
+// The loss of log-probabilities x (detached, contiguous) at targets t;
+// `kept` counts the targets that are not ignore_index.
+Tensor nll_forward(const Tensor& x, const Tensor& t, IntArrayRef target_shape, Reduction reduction,
+                   int64_t ignore_index, int64_t& kept) {
   const int64_t C = x.size(-1), N = x.numel() / C;
   const int64_t* pt = t.data_ptr<int64_t>();
-  int64_t kept = 0;
+  kept = 0;
   for (int64_t i = 0; i < N; ++i) kept += pt[i] != ignore_index;
-  Tensor out = reduction == Reduction::None ? empty(target.sizes(), x.options()) : empty({}, x.options());
+  Tensor out = reduction == Reduction::None ? empty(target_shape, x.options()) : empty({}, x.options());
   auto run = [&](auto* po) {
     using T = std::remove_pointer_t<decltype(po)>;
     const T* px = x.data_ptr<T>();
@@ -115,38 +119,106 @@ Tensor nll_loss_2d(const Tensor& input, const Tensor& target, Reduction reductio
   };
   if (x.dtype() == kFloat32) run(out.data_ptr<float>());
   else run(out.data_ptr<double>());
+  return out;
+}
+
+// Calls f(i, s_i) for each row i whose target is kept, s_i = the row's
+// gradient of the loss: grad[i] (None), grad / kept (Mean, rounded in T as
+// torch) or grad (Sum).
+template <typename T, typename F>
+void for_kept_rows(const Tensor& grad, const Tensor& t, Reduction reduction, int64_t kept, int64_t ignore_index,
+                   int64_t N, F&& f) {
+  const Tensor g = grad.contiguous();
+  const T* pg = g.data_ptr<T>();
+  const int64_t* pt = t.data_ptr<int64_t>();
+  for (int64_t i = 0; i < N; ++i) {
+    if (pt[i] == ignore_index) continue;
+    const T gv = reduction == Reduction::None ? pg[i] : pg[0];
+    f(i, reduction == Reduction::Mean ? gv / T(kept) : gv);
+  }
+}
+
+bool fused_backward_ok(const Tensor& grad) {
+  return !is_grad_enabled() && grad.device().is_cpu() && (grad.dtype() == kFloat32 || grad.dtype() == kFloat64);
+}
+
+// Rows of the target's gradient with ember ops (for create_graph): s_i as
+// above, 0 on ignored rows, and the targets with ignored ones set to 0.
+std::pair<Tensor, Tensor> row_grads(const Tensor& grad, const Tensor& t, Reduction reduction, int64_t kept,
+                                    int64_t ignore_index) {
+  const Tensor valid = ne(t, ignore_index);
+  Tensor g = reduction == Reduction::None ? grad * valid : grad.expand(t.sizes()) * valid;
+  if (reduction == Reduction::Mean) g = g / double(kept);
+  return {g, where(valid, t, zeros_like(t))};
+}
+
+Tensor nll_loss_2d(const Tensor& input, const Tensor& target, Reduction reduction, int64_t ignore_index) {
+  const Tensor t = target.contiguous();
+  int64_t kept = 0;
+  Tensor out = nll_forward(input.detach().contiguous(), t, target.sizes(), reduction, ignore_index, kept);
   return autograd::record("nll_loss", {input}, out,
                           [t, reduction, kept, ignore_index, shape = Shape(input.sizes())](const Tensor& grad) {
-                            // One pass without create_graph: a zero gradient but for one
-                            // -g per row. Composed below, where the gradient must
-                            // differentiate again (five ops, a fifth of a tiny MLP step).
-                            if (!is_grad_enabled() && grad.device().is_cpu() &&
-                                (grad.dtype() == kFloat32 || grad.dtype() == kFloat64)) {
-                              Tensor gi = zeros(IntArrayRef(shape), grad.options());
-                              const Tensor g = grad.contiguous();
-                              const int64_t C = shape.empty() ? 1 : shape[shape.size() - 1], N = gi.numel() / C;
-                              const int64_t* pt = t.data_ptr<int64_t>();
+                            Tensor gi = zeros(IntArrayRef(shape), grad.options());
+                            const int64_t C = shape.empty() ? 1 : shape[shape.size() - 1], N = gi.numel() / C;
+                            // One pass without create_graph: zeros but for -s_i at each
+                            // target. Composed where it must differentiate again.
+                            if (fused_backward_ok(grad)) {
                               auto fill = [&](auto* pgi) {
                                 using T = std::remove_pointer_t<decltype(pgi)>;
-                                const T* pg = g.data_ptr<T>();
-                                for (int64_t i = 0; i < N; ++i) {
-                                  if (pt[i] == ignore_index) continue;
-                                  const T gv = reduction == Reduction::None ? pg[i] : pg[0];
-                                  // -(g / kept) in T, as torch rounds it
-                                  pgi[i * C + pt[i]] = -(reduction == Reduction::Mean ? gv / T(kept) : gv);
-                                }
+                                const int64_t* pt = t.data_ptr<int64_t>();
+                                for_kept_rows<T>(grad, t, reduction, kept, ignore_index, N,
+                                                 [&](int64_t i, T s) { pgi[i * C + pt[i]] = -s; });
                               };
                               if (grad.dtype() == kFloat32) fill(gi.data_ptr<float>());
                               else fill(gi.data_ptr<double>());
                               return tensor_list{gi};
                             }
-                            const Tensor valid = ne(t, ignore_index);
-                            Tensor g = reduction == Reduction::None ? grad * valid : grad.expand(t.sizes()) * valid;
-                            if (reduction == Reduction::Mean) g = g / double(kept);
-                            const Tensor idx = where(valid, t, zeros_like(t)).unsqueeze(-1);
-                            Tensor gi = zeros(IntArrayRef(shape), grad.options());
-                            return tensor_list{scatter_add(gi, -1, idx, -g.unsqueeze(-1))};
+                            auto [g, idx] = row_grads(grad, t, reduction, kept, ignore_index);
+                            return tensor_list{scatter_add(gi, -1, idx.unsqueeze(-1), -g.unsqueeze(-1))};
                           });
+}
+
+// cross_entropy of [N, C] (or [C]) float logits with class targets, no
+// weights and no smoothing, as one node: log_softmax and nll_loss each made
+// a node, a [N, C] gradient of zeros and a pass. The gradient is
+// (softmax - one_hot) * s_i per row, softmax = exp of the saved log-probs.
+Tensor cross_entropy_2d(const Tensor& input, const Tensor& target, Reduction reduction, int64_t ignore_index) {
+  const Tensor t = target.contiguous();
+  Tensor logp;
+  {
+    NoGradGuard ng;
+    logp = log_softmax(input.detach(), -1);
+  }
+  int64_t kept = 0;
+  Tensor out = nll_forward(logp, t, target.sizes(), reduction, ignore_index, kept);
+  return autograd::record(
+      "cross_entropy", {input}, out,
+      [x = autograd::save(input), logp, t, reduction, kept, ignore_index](const Tensor& grad) {
+        const int64_t C = logp.size(-1), N = logp.numel() / C;
+        if (fused_backward_ok(grad) && grad.dtype() == logp.dtype()) {
+          Tensor gi = exp(logp);
+          auto fill = [&](auto* pgi) {
+            using T = std::remove_pointer_t<decltype(pgi)>;
+            const int64_t* pt = t.data_ptr<int64_t>();
+            std::vector<char> seen(size_t(N), 0);
+            for_kept_rows<T>(grad, t, reduction, kept, ignore_index, N, [&](int64_t i, T s) {
+              T* row = pgi + i * C;
+              for (int64_t c = 0; c < C; ++c) row[c] *= s;
+              row[pt[i]] -= s;
+              seen[size_t(i)] = 1;
+            });
+            for (int64_t i = 0; i < N; ++i)
+              if (!seen[size_t(i)]) std::fill(pgi + i * C, pgi + (i + 1) * C, T(0));
+          };
+          if (grad.dtype() == kFloat32) fill(gi.data_ptr<float>());
+          else fill(gi.data_ptr<double>());
+          return tensor_list{gi};
+        }
+        // create_graph: differentiable in the logits
+        auto [g, idx] = row_grads(grad, t, reduction, kept, ignore_index);
+        const Tensor p = softmax(x.get(), -1);
+        return tensor_list{(p - one_hot(idx, C).to(p.dtype())) * g.unsqueeze(-1)};
+      });
 }
 
 }  // namespace
@@ -155,9 +227,7 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
                 int64_t ignore_index) {
   const char* op = "nll_loss";
   check_class_target(op, input, target, weight, ignore_index);
-  if (input.dim() <= 2 && input.device().is_cpu() && !weight.defined() && reduction != Reduction::BatchMean &&
-      (input.dtype() == kFloat32 || input.dtype() == kFloat64) && input.numel() > 0)
-    return nll_loss_2d(input, target, reduction, ignore_index);
+  if (nll_fast_path(input, weight, reduction)) return nll_loss_2d(input, target, reduction, ignore_index);
   Tensor valid = ne(target, ignore_index);
   Tensor t = where(valid, target, zeros_like(target));
   Tensor picked = gather(classes_last(input), -1, t.unsqueeze(-1)).squeeze(-1);
@@ -185,6 +255,10 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& we
   if (reduction == Reduction::BatchMean) reduce(op, input, reduction);
   const int64_t cdim = input.dim() == 1 ? 0 : 1, C = input.size(cdim);
   const double ls = label_smoothing;
+  if (!is_floating_point(target.dtype()) && ls == 0 && nll_fast_path(input, weight, reduction)) {
+    check_class_target(op, input, target, weight, ignore_index);
+    return cross_entropy_2d(input, target, reduction, ignore_index);
+  }
   Tensor logp = log_softmax(input, cdim);
   if (is_floating_point(target.dtype())) {
     // class probabilities: loss = -sum_c w_c t_c log p_c

@@ -304,3 +304,31 @@ def test_dropout2d_functional_and_errors():
     with pytest.raises(RuntimeError, match="dropout2d: feature dropout requires at least 2 dimensions .* "
                                            "got shape \\[5\\]"):
         F.dropout2d(ember.ones(5), 0.5)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_cross_entropy_one_node_matches_torch(reduction, dtype):
+    """cross_entropy of [N, C] logits with class targets is one autograd node: loss and grads vs torch,
+    ignored rows, a [C] input, and a second derivative (create_graph takes the composed formula)."""
+    rng = np.random.default_rng(5)
+    for shape, ignore in [((64, 10), -100), ((7, 3), 1), ((5, 1), -100)]:
+        x = (rng.standard_normal(shape) * 3).astype(dtype)
+        t = rng.integers(0, shape[1], shape[0])
+        t[0] = ignore if ignore >= 0 else -100
+        ex, tx = ember.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        el = F.cross_entropy(ex, ember.tensor(t), reduction=reduction, ignore_index=ignore)
+        tl = tF.cross_entropy(tx, torch.tensor(t), reduction=reduction, ignore_index=ignore)
+        close(el, tl, atol=1e-6, rtol=1e-6, what=str(shape))
+        g = rng.standard_normal(tuple(tl.shape)).astype(dtype)
+        el.backward(ember.tensor(g))
+        tl.backward(torch.tensor(g))
+        close(ex.grad, tx.grad, atol=1e-6, rtol=1e-6, what=str(shape))
+    x1 = ember.randn(5, dtype=ember.float64, requires_grad=True)
+    t1 = ember.tensor(2)
+    assert ember.autograd.gradcheck(lambda a: F.cross_entropy(a, t1, reduction=reduction), (x1,))
+    x2 = ember.randn(6, 4, dtype=ember.float64, requires_grad=True)
+    t2 = ember.tensor([0, 3, -100, 1, 2, 2])
+    assert ember.autograd.gradgradcheck(lambda a: F.cross_entropy(a, t2, reduction=reduction), (x2,))
+    with pytest.raises(IndexError, match="cross_entropy: target 4 is out of bounds"):
+        F.cross_entropy(ember.randn(3, 4), ember.tensor([0, 4, 1]))
