@@ -9,6 +9,7 @@
 #include "ember/generator.h"
 #include "ember/indexing.h"
 #include "ember/io.h"
+#include "ember/linalg.h"
 #include "ember/nn/functional.h"
 #include "ember/nn/init.h"
 #include "ember/nn/module.h"

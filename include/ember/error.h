@@ -25,6 +25,12 @@ class EMBER_API RuntimeError : public Error {
  public:
   using Error::Error;
 };
+/// A matrix the op cannot handle (singular, not positive-definite): torch's
+/// torch.linalg.LinAlgError, a RuntimeError.
+class EMBER_API LinAlgError : public RuntimeError {
+ public:
+  using RuntimeError::RuntimeError;
+};
 class EMBER_API IndexError : public Error {
  public:
   using Error::Error;

@@ -75,17 +75,24 @@ class return_types:  # noqa: N801  (torch's name)
     cummin = _return_type("cummin")
     median = _return_type("median")
     aminmax = _return_type("aminmax", ("min", "max"))
+    slogdet = _return_type("slogdet", ("sign", "logabsdet"))
+    linalg_slogdet = _return_type("linalg_slogdet", ("sign", "logabsdet"))
+    linalg_qr = _return_type("linalg_qr", ("Q", "R"))
+    linalg_eigh = _return_type("linalg_eigh", ("eigenvalues", "eigenvectors"))
+    linalg_svd = _return_type("linalg_svd", ("U", "S", "Vh"))
+    linalg_lstsq = _return_type("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))
 
 
 _C._set_python_classes(
     Size,
-    {k: getattr(return_types, k) for k in ("max", "min", "sort", "topk", "cummax", "cummin", "median", "aminmax")},
+    {k: v for k, v in vars(return_types).items() if not k.startswith("_")},
 )
 
 # ---- grad mode ----
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from . import cuda  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from ._tensor_methods import _install  # noqa: E402
 
 _install(Tensor)

@@ -41,6 +41,12 @@ py::object make_return(const char* name, const Tensor& a, const Tensor& b) {
   return cls(a, b);
 }
 
+py::object make_return(const char* name, const ember::tensor_list& values) {
+  py::tuple t = py::cast(values);
+  if (!return_types().contains(name)) return std::move(t);
+  return py::object(return_types()[name])(*t);
+}
+
 // ---------------------------------------------------------------- identity
 
 namespace {

@@ -81,6 +81,8 @@ ember::TensorOptions make_options(std::optional<ScalarType> dtype,
 py::object make_size(ember::IntArrayRef sizes);
 /// torch.return_types.<name>(values, indices)
 py::object make_return(const char* name, const Tensor& a, const Tensor& b);
+/// torch.return_types.<name>(*values), for any number of fields.
+py::object make_return(const char* name, const ember::tensor_list& values);
 /// Set by ember/__init__.py: ember.Size and the return-type classes.
 void set_python_classes(py::object size_cls, py::dict return_types);
 
@@ -123,6 +125,7 @@ void forget_wrapper(PyObject* obj);
 void init_tensor(py::module_& m, py::class_<Tensor>& cls);
 void init_ops(py::module_& m, py::class_<Tensor>& cls);
 void init_ops_more(py::module_& m, py::class_<Tensor>& cls);  // python/src/ops_more.cpp
+void init_linalg_module(py::module_& m, py::class_<Tensor>& cls);  // python/src/linalg.cpp
 void init_autograd(py::module_& m);
 
 }  // namespace ember_py

@@ -189,6 +189,7 @@ PYBIND11_MODULE(_C, m) {
   init_tensor(m, cls);
   init_ops(m, cls);
   init_ops_more(m, cls);
+  init_linalg_module(m, cls);  // python/src/linalg.cpp: ember.linalg
   init_autograd(m);
   init_nn(m);  // python/src/nn.h
   init_io(m);  // python/src/io.cpp

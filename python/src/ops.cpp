@@ -368,16 +368,18 @@ void init_reductions(py::module_& m, py::class_<Tensor>& c) {
   both(m, c, "logsumexp", [](T x, IntList dim, bool keepdim) { return ember::logsumexp(x, dim, keepdim); },
        py::arg("dim"), py::arg("keepdim") = false);
   // parses `p` with the GIL, so no call guard: it releases around the ember calls only
+  // a string p is frobenius_norm or nuclear_norm, as torch 1.13's torch.norm
   auto norm = [](T x, py::object p, OptDim dim, bool keepdim, OptType dtype) {
     Scalar ps = 2;
-    if (!p.is_none()) {
-      if (py::isinstance<py::str>(p)) {
-        std::string s = p.cast<std::string>();
-        if (s != "fro") throw std::runtime_error("norm: only p='fro' is supported among string norms, got '" + s + "'");
-      } else {
-        ps = p.cast<Scalar>();
-      }
+    if (py::isinstance<py::str>(p)) {
+      std::string s = p.cast<std::string>();
+      if (s != "fro" && s != "nuc") throw py::value_error("norm: p must be a number, 'fro' or 'nuc', got '" + s + "'");
+      py::gil_scoped_release g;
+      Tensor in = dtype ? x.to(*dtype) : x;
+      if (s == "fro") return ember::frobenius_norm(in, dims_or_all(dim), keepdim);
+      return dim ? ember::nuclear_norm(in, dim->v, keepdim) : ember::nuclear_norm(in, keepdim);
     }
+    if (!p.is_none()) ps = p.cast<Scalar>();
     py::gil_scoped_release g;
     Tensor in = dtype ? x.to(*dtype) : x;
     return dim ? ember::norm(in, ps, *dim, keepdim) : ember::norm(in, ps);

@@ -87,4 +87,35 @@ using LayerNormBackwardFn = void (*)(const Tensor& grad_x, const Tensor& grad_we
                                      const Tensor& grad, const Tensor& x, const Tensor& mean, const Tensor& rstd,
                                      const Tensor& weight);
 
+// ---- linear algebra (kernels/cpu/linalg_decomp.cpp) ----
+// Matrices are contiguous [B, rows, cols] batches (B may be 0) of float or
+// double; info and pivots are int32, as LAPACK's.
+/// LU with partial pivoting of square A [B, n, n], as LAPACK's getrf: LU
+/// holds U and the strictly lower part of L (unit diagonal); pivots [B, n]
+/// the 1-based row swapped with row i, in order; info [B] 0, or the 1-based
+/// index of the first zero on U's diagonal.
+using LuFactorFn = void (*)(const Tensor& LU, const Tensor& pivots, const Tensor& info, const Tensor& A);
+/// Solves A X = B from A's getrf factors, in place: X [B, n, k] holds B on entry.
+using LuSolveFn = void (*)(const Tensor& X, const Tensor& LU, const Tensor& pivots);
+/// Solves A X = B for triangular A [B, n, n] (the other triangle is not
+/// read; a unit diagonal is assumed, not read, when unitriangular), in place.
+using TriangularSolveFn = void (*)(const Tensor& X, const Tensor& A, bool upper, bool unitriangular);
+/// Lower Cholesky factor L [B, n, n] of A's lower triangle; info [B] 0, or
+/// the order of the first leading minor that is not positive-definite.
+using CholeskyFn = void (*)(const Tensor& L, const Tensor& info, const Tensor& A);
+/// A [B, m, n] = Q R by Householder reflections (LAPACK's signs): Q
+/// [B, m, k] or [B, m, m] (undefined: not computed), R [B, k, n] or
+/// [B, m, n], k = min(m, n).
+using QrFn = void (*)(const Tensor& Q, const Tensor& R, const Tensor& A);
+/// Eigenvalues w [B, n] (ascending) and eigenvectors V [B, n, n] (columns;
+/// undefined: not computed) of the symmetric matrix in A's lower (upper)
+/// triangle.
+using EighFn = void (*)(const Tensor& w, const Tensor& V, const Tensor& A, bool upper);
+/// A [B, m, n] = U diag(S) Vh; S [B, k] descending, k = min(m, n); U
+/// [B, m, k] or [B, m, m], Vh [B, k, n] or [B, n, n] (undefined: not computed).
+using SvdFn = void (*)(const Tensor& U, const Tensor& S, const Tensor& Vh, const Tensor& A);
+/// Minimum-norm least-squares X [B, n, k] of A [B, m, n] X = B [B, m, k];
+/// singular values below rcond times the largest count as zero; rank [B] int64.
+using LstsqFn = void (*)(const Tensor& X, const Tensor& rank, const Tensor& A, const Tensor& B, double rcond);
+
 }  // namespace ember

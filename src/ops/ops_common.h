@@ -70,6 +70,8 @@ std::vector<bool> dim_mask(IntArrayRef dims, int64_t ndim, const char* op);
 /// Whether casting from `from` to `to` is allowed in an in-place op
 /// (float -> int and int -> bool are not).
 bool can_cast(ScalarType from, ScalarType to);
+/// torch's name of a dtype in the messages torch writes with it ("Got Long").
+const char* torch_name(ScalarType t);
 /// The version counter bump every in-place op does.
 inline void bump_version(const Tensor& t) { t.unsafe_impl()->storage()->version++; }
 /// For in-place ops under autograd: makes `self` the output of the

@@ -13,11 +13,8 @@
 #include "ops/ops_common.h"
 
 namespace ember {
-namespace {
 
-using autograd::GradMask;
-using DimMask = std::vector<bool>;
-
+namespace detail {
 // torch's names in the messages torch writes with them ("Got: Long")
 const char* torch_name(ScalarType t) {
   switch (t) {
@@ -34,6 +31,14 @@ const char* torch_name(ScalarType t) {
     default: return "Undefined";
   }
 }
+}  // namespace detail
+
+namespace {
+
+using autograd::GradMask;
+using DimMask = std::vector<bool>;
+
+using detail::torch_name;
 
 void check_input(const Tensor& t, const char* op) {
   EMBER_CHECK(t.defined(), op, ": expected a defined tensor, got an undefined one");
