@@ -1,6 +1,6 @@
 from .. import _C
 from .nadam import _check_adam_family
-from .optimizer import Optimizer, _grads
+from .optimizer import Optimizer, _grads, _moments
 
 
 class Adamax(Optimizer):
@@ -18,17 +18,7 @@ class Adamax(Optimizer):
             params, grads = _grads(group, self.state)
             if not params:
                 continue
-            m, u, steps = [], [], []
-            for p in params:
-                st = self.state[p]
-                if len(st) == 0:
-                    st["step"] = 0
-                    st["exp_avg"] = _C.zeros_like(p)
-                    st["exp_inf"] = _C.zeros_like(p)
-                st["step"] += 1
-                m.append(st["exp_avg"])
-                u.append(st["exp_inf"])
-                steps.append(st["step"])
+            m, u, steps = _moments(self.state, params, "exp_avg", "exp_inf")
             beta1, beta2 = group["betas"]
             _C._nn._adamax_step(params, grads, m, u, steps, group["eps"], beta1, beta2, group["lr"],
                                 group["weight_decay"], group["maximize"])

@@ -188,3 +188,21 @@ def _grads(group, state):
     grads list is empty: those read each parameter's .grad themselves, so no
     Python object is made for every gradient at every step."""
     return _C._nn._with_grad(group["params"]), []
+
+
+def _moments(state, params, *names):
+    """The Adam family's per-parameter state: counts this step in each state's
+    "step" and returns one list per name in names, then the list of steps. A
+    new state starts at step 0 with zeros for each name."""
+    lists, steps = [[] for _ in names], []
+    for p in params:
+        st = state[p]
+        if len(st) == 0:
+            st["step"] = 0
+            for n in names:
+                st[n] = _C.zeros_like(p)
+        st["step"] += 1
+        for lst, n in zip(lists, names):
+            lst.append(st[n])
+        steps.append(st["step"])
+    return lists + [steps]

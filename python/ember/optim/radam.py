@@ -1,6 +1,6 @@
 from .. import _C
 from .nadam import _check_adam_family
-from .optimizer import Optimizer, _grads
+from .optimizer import Optimizer, _grads, _moments
 
 
 class RAdam(Optimizer):
@@ -18,17 +18,7 @@ class RAdam(Optimizer):
             params, grads = _grads(group, self.state)
             if not params:
                 continue
-            m, v, steps = [], [], []
-            for p in params:
-                st = self.state[p]
-                if len(st) == 0:
-                    st["step"] = 0
-                    st["exp_avg"] = _C.zeros_like(p)
-                    st["exp_avg_sq"] = _C.zeros_like(p)
-                st["step"] += 1
-                m.append(st["exp_avg"])
-                v.append(st["exp_avg_sq"])
-                steps.append(st["step"])
+            m, v, steps = _moments(self.state, params, "exp_avg", "exp_avg_sq")
             beta1, beta2 = group["betas"]
             _C._nn._radam_step(params, grads, m, v, steps, beta1, beta2, group["lr"], group["weight_decay"],
                                group["eps"])
