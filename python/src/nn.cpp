@@ -420,6 +420,14 @@ void init_nn(py::module_& root) {
     if (padding_idx && *padding_idx < 0) padding_idx = *padding_idx + weight.size(0);
     return ember::embedding(input, weight, padding_idx);
   }, arg("input"), arg("weight"), arg("padding_idx") = py::none(), "Looks up rows of weight.");
+  m.def("embedding_bag", [](const Tensor& input, const Tensor& weight, std::optional<Tensor> offsets,
+                            const std::string& mode, std::optional<Tensor> per_sample_weights,
+                            bool include_last_offset, std::optional<int64_t> padding_idx) {
+    return ember::embedding_bag(input, weight, offsets ? *offsets : Tensor(), mode,
+                                per_sample_weights ? *per_sample_weights : Tensor(), include_last_offset, padding_idx);
+  }, arg("input"), arg("weight"), arg("offsets") = py::none(), arg("mode") = "mean",
+        arg("per_sample_weights") = py::none(), arg("include_last_offset") = false, arg("padding_idx") = py::none(),
+        "Sums, means or maxes bags of weight rows (the C++ op; F.embedding_bag wraps it with torch's arguments).");
   m.def("pad", [](const Tensor& input, py::object pad, const std::string& mode, std::optional<double> value) {
     return ember::pad(input, int_list(pad, "pad"), mode, value ? *value : 0.0);
   }, arg("input"), arg("pad"), arg("mode") = "constant", arg("value") = py::none(), "Pads the trailing dims.");

@@ -1,4 +1,4 @@
-// dropout, embedding, pad, interpolate, scaled_dot_product_attention and
+// dropout, embedding, embedding_bag, pad, interpolate, scaled_dot_product_attention and
 // the activations (leaky_relu, elu, hardtanh, selu, glu, prelu, ...):
 // compositions of ember ops (embedding has its own backward so that
 // padding_idx rows get no gradient).
@@ -64,6 +64,111 @@ Tensor embedding(const Tensor& input, const Tensor& weight, std::optional<int64_
     if (pad >= 0) g = g * ne(idx, pad).unsqueeze(1).to(g.dtype());
     return tensor_list{ember::index_add(zeros({num, D}, grad.options()), 0, idx, g)};
   });
+}
+
+// -------------------------------------------------------- embedding_bag
+// A composition: the offsets and indices are read on the host (they are
+// checked there anyway), which gives each kept entry its row, its bag and its
+// slot in the bag. "sum"/"mean" index_add the selected rows into their bags;
+// "max" gathers the rows into a dense [B, longest bag, D] block padded with
+// -inf and takes max over the bag dim (its gradient goes to the arg max, as
+// torch's). Autograd comes from the ops used.
+Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& offsets, const std::string& mode,
+                     const Tensor& per_sample_weights, bool include_last_offset, std::optional<int64_t> padding_idx) {
+  const char* op = "embedding_bag";
+  detail::check_defined(input, op);
+  detail::check_defined(weight, op);
+  EMBER_CHECK_TYPE(input.dtype() == kInt64 || input.dtype() == kInt32, op,
+                   ": expected indices of dtype int64 or int32, got ", input.dtype(), " (shape ", input.sizes(), ")");
+  EMBER_CHECK(weight.dim() == 2, op, ": expected 2-D weight [num_embeddings, embedding_dim], got shape ",
+              weight.sizes());
+  EMBER_CHECK_TYPE(weight.is_floating_point(), op, ": expected a floating point weight, got ", weight.dtype());
+  EMBER_CHECK_VALUE(mode == "sum" || mode == "mean" || mode == "max", op,
+                    ": mode has to be one of sum, mean or max, got '", mode, "'");
+  const int64_t num = weight.size(0), D = weight.size(1);
+  int64_t pad = -1;
+  if (padding_idx) {
+    EMBER_CHECK(*padding_idx < num && *padding_idx >= -num, op, ": padding_idx ", *padding_idx,
+                " must be within num_embeddings ", num);
+    pad = *padding_idx < 0 ? *padding_idx + num : *padding_idx;
+  }
+  const Tensor flat = input.reshape({-1}).to(kInt64).cpu().contiguous();
+  const int64_t L = flat.numel();
+  const int64_t* ip = flat.data_ptr<int64_t>();
+  std::vector<int64_t> off;
+  if (input.dim() == 2) {
+    EMBER_CHECK_VALUE(!offsets.defined(), op, ": if input is 2-D, offsets has to be None (each row of input is ",
+                      "one bag), but got offsets of shape ", offsets.sizes());
+    for (int64_t b = 0; b < input.size(0); ++b) off.push_back(b * input.size(1));
+  } else {
+    EMBER_CHECK_VALUE(input.dim() == 1, op, ": input has to be a 1-D or 2-D tensor, got shape ", input.sizes());
+    EMBER_CHECK_VALUE(offsets.defined(), op, ": offsets has to be a 1-D tensor when input is 1-D, but got None");
+    EMBER_CHECK_VALUE(offsets.dim() == 1, op, ": offsets has to be a 1-D tensor, got shape ", offsets.sizes());
+    EMBER_CHECK_TYPE(offsets.dtype() == kInt64 || offsets.dtype() == kInt32, op,
+                     ": expected offsets of dtype int64 or int32, got ", offsets.dtype());
+    const Tensor o = offsets.to(kInt64).cpu().contiguous();
+    off.assign(o.data_ptr<int64_t>(), o.data_ptr<int64_t>() + o.numel());
+  }
+  if (include_last_offset)
+    EMBER_CHECK_VALUE(!off.empty(), op, ": include_last_offset=True needs at least one offset (the end of the last bag)");
+  if (!off.empty())
+    EMBER_CHECK(off[0] == 0, op, ": offsets[0] has to be 0, i.e. the first bag has to start at position 0, but got ",
+                off[0]);
+  for (size_t i = 1; i < off.size(); ++i)
+    EMBER_CHECK(off[i] >= off[i - 1], op, ": offsets have to be non-decreasing, but offsets[", i, "] = ", off[i],
+                " < offsets[", i - 1, "] = ", off[i - 1]);
+  if (!off.empty())
+    EMBER_CHECK(off.back() <= L, op, ": offsets[-1] can not be greater than input's length ", L, ", but got ",
+                off.back());
+  for (int64_t j = 0; j < L; ++j)
+    EMBER_CHECK_INDEX(ip[j] >= 0 && ip[j] < num, op, ": index ", ip[j], " (at position ", j,
+                      " of input) is out of range for weight with ", num, " rows");
+  if (per_sample_weights.defined()) {
+    EMBER_CHECK_T(NotImplementedError, mode == "sum", op, ": per_sample_weights is only supported for mode='sum', ",
+                  "got mode='", mode, "'");
+    EMBER_CHECK_VALUE(per_sample_weights.sizes() == input.sizes(), op, ": per_sample_weights (shape ",
+                      per_sample_weights.sizes(), ") must have the same shape as input (shape ", input.sizes(), ")");
+    EMBER_CHECK_TYPE(per_sample_weights.dtype() == weight.dtype(), op, ": per_sample_weights has dtype ",
+                     per_sample_weights.dtype(), " but weight has dtype ", weight.dtype());
+  }
+  const int64_t B = include_last_offset ? int64_t(off.size()) - 1 : int64_t(off.size());
+  // the kept entries: position in input, weight row, bag, slot within the bag
+  std::vector<int64_t> pos, row, bag, slot;
+  std::vector<double> count(size_t(B), 0.0);
+  int64_t longest = 0;
+  for (int64_t b = 0; b < B; ++b) {
+    const int64_t end = size_t(b + 1) < off.size() ? off[size_t(b + 1)] : L;
+    int64_t k = 0;
+    for (int64_t j = off[size_t(b)]; j < end; ++j) {
+      if (ip[j] == pad) continue;
+      pos.push_back(j), row.push_back(ip[j]), bag.push_back(b), slot.push_back(k++);
+    }
+    count[size_t(b)] = double(k);
+    longest = std::max(longest, k);
+  }
+  const Device dev = weight.device();
+  const Tensor row_t = tensor(row).to(dev), bag_t = tensor(bag).to(dev);
+  Tensor rows = index_select(weight, 0, row_t);  // [V, D]
+  const Tensor zero = zeros({B, D}, weight.options());
+  if (mode == "max") {
+    if (longest == 0) return index_add(zero, 0, bag_t, rows);  // all bags empty: zeros (still tied to weight)
+    const int64_t V = int64_t(row.size());
+    std::vector<int64_t> dense(size_t(B * longest), V);  // V: the -inf row
+    for (int64_t v = 0; v < V; ++v) dense[size_t(bag[size_t(v)] * longest + slot[size_t(v)])] = v;
+    Tensor ext = cat({rows, full({1, D}, -std::numeric_limits<double>::infinity(), weight.options())}, 0);
+    Tensor block = index_select(ext, 0, tensor(dense).to(dev)).reshape({B, longest, D});
+    Tensor m = std::get<0>(max(block, 1));
+    Tensor nonempty = ne(tensor(count).to(dev), 0).unsqueeze(1);
+    return where(nonempty, m, 0.0);
+  }
+  if (per_sample_weights.defined())
+    rows = rows * index_select(per_sample_weights.reshape({-1}), 0, tensor(pos).to(dev)).unsqueeze(1);
+  Tensor out = index_add(zero, 0, bag_t, rows);
+  if (mode == "mean") {
+    for (double& c : count) c = std::max(c, 1.0);
+    out = out / tensor(count).to(weight.dtype()).to(dev).unsqueeze(1);
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ pad

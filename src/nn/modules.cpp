@@ -196,6 +196,28 @@ std::string EmbeddingImpl::extra_repr() const {
   return ss.str();
 }
 
+EmbeddingBagImpl::EmbeddingBagImpl(const EmbeddingBagOptions& o) : Module("EmbeddingBag"), options(o) {
+  weight = register_parameter("weight", empty({o.num_embeddings(), o.embedding_dim()}));
+  init::normal_(weight);
+  if (o.padding_idx()) {
+    int64_t p = *o.padding_idx();
+    EMBER_CHECK_VALUE(p >= -o.num_embeddings() && p < o.num_embeddings(), "padding_idx must be within num_embeddings");
+    if (p < 0) options.padding_idx(p + o.num_embeddings());
+    NoGradGuard ng;
+    weight.select(0, *options.padding_idx()).zero_();
+  }
+}
+Tensor EmbeddingBagImpl::forward(const Tensor& input, const Tensor& offsets, const Tensor& per_sample_weights) {
+  return ember::embedding_bag(input, weight, offsets, options.mode(), per_sample_weights,
+                              options.include_last_offset(), options.padding_idx());
+}
+std::string EmbeddingBagImpl::extra_repr() const {
+  std::ostringstream ss;
+  ss << options.num_embeddings() << ", " << options.embedding_dim() << ", mode='" << options.mode() << "'";
+  if (options.padding_idx()) ss << ", padding_idx=" << *options.padding_idx();
+  return ss.str();
+}
+
 GroupNormImpl::GroupNormImpl(int64_t g, int64_t c, double e, bool affine)
     : Module("GroupNorm"), num_groups(g), num_channels(c), eps(e) {
   EMBER_CHECK_VALUE(g > 0 && c % g == 0, "num_channels (", c, ") must be divisible by num_groups (", g, ")");

@@ -108,6 +108,17 @@ EMBER_API Tensor dropout2d(const Tensor& input, double p = 0.5, bool training = 
 /// weight [num_embeddings, embedding_dim]; padding_idx rows get no gradient.
 EMBER_API Tensor embedding(const Tensor& input, const Tensor& weight,
                            std::optional<int64_t> padding_idx = std::nullopt);
+/// Sums, means or maxes of bags of weight rows (torch's embedding_bag). input
+/// is 1-D indices with 1-D offsets (bag b starts at offsets[b]; with
+/// include_last_offset the last offset ends the last bag), or 2-D [B, N]
+/// (each row one bag, offsets undefined). mode "sum", "mean" or "max";
+/// per_sample_weights (input's shape, weight's dtype) scales rows, "sum" only.
+/// Entries equal to padding_idx are left out of their bag (and of the mean's
+/// count); empty bags give zeros. Returns [B, embedding_dim].
+EMBER_API Tensor embedding_bag(const Tensor& input, const Tensor& weight, const Tensor& offsets = Tensor(),
+                               const std::string& mode = "mean", const Tensor& per_sample_weights = Tensor(),
+                               bool include_last_offset = false,
+                               std::optional<int64_t> padding_idx = std::nullopt);
 /// pad: (left, right, top, bottom, ...) from the last dim backwards;
 /// mode "constant", "reflect", "replicate" or "circular".
 EMBER_API Tensor pad(const Tensor& input, IntArrayRef pad, const std::string& mode = "constant",

@@ -244,6 +244,28 @@ class EMBER_API EmbeddingImpl : public Module {
 };
 EMBER_MODULE(Embedding);
 
+struct EmbeddingBagOptions {
+  EmbeddingBagOptions(int64_t num_embeddings, int64_t embedding_dim)
+      : num_embeddings_(num_embeddings), embedding_dim_(embedding_dim) {}
+  EMBER_ARG(int64_t, num_embeddings);
+  EMBER_ARG(int64_t, embedding_dim);
+  EMBER_ARG(std::string, mode) = "mean";
+  EMBER_ARG(bool, include_last_offset) = false;
+  EMBER_ARG(std::optional<int64_t>, padding_idx) = std::nullopt;
+};
+/// Bags of embeddings reduced by sum, mean or max (ember::embedding_bag).
+class EMBER_API EmbeddingBagImpl : public Module {
+ public:
+  EmbeddingBagImpl(int64_t n, int64_t d) : EmbeddingBagImpl(EmbeddingBagOptions(n, d)) {}
+  explicit EmbeddingBagImpl(const EmbeddingBagOptions& options);
+  Tensor forward(const Tensor& input, const Tensor& offsets = Tensor(),
+                 const Tensor& per_sample_weights = Tensor());
+  std::string extra_repr() const override;
+  EmbeddingBagOptions options;
+  Tensor weight;
+};
+EMBER_MODULE(EmbeddingBag);
+
 class EMBER_API FlattenImpl : public Module {
  public:
   explicit FlattenImpl(int64_t start_dim = 1, int64_t end_dim = -1)

@@ -139,4 +139,20 @@ from .._nn_ops import (hardshrink, softshrink, tanhshrink, rrelu, rrelu_, relu_,
                        cosine_similarity, pairwise_distance, pdist, cosine_embedding_loss, hinge_embedding_loss,
                        margin_ranking_loss, triplet_margin_loss, poisson_nll_loss)
 
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False, mode="mean",
+                  sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+    """torch's F.embedding_bag over the C++ op ember::embedding_bag (its checks and math live there)."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding_bag: max_norm, scale_grad_by_freq and sparse are not supported")
+    if padding_idx is not None:
+        if padding_idx > 0:
+            assert padding_idx < weight.size(0), "Padding_idx must be within num_embeddings"
+        elif padding_idx < 0:
+            assert padding_idx >= -weight.size(0), "Padding_idx must be within num_embeddings"
+            padding_idx = weight.size(0) + padding_idx
+    return _F.embedding_bag(input, weight, offsets, mode, per_sample_weights, include_last_offset, padding_idx)
+
+
 __all__ = [n for n in list(globals()) if not n.startswith("_") and n not in ("math",)]

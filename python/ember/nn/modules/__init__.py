@@ -8,7 +8,7 @@ from .activation import (ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softma
                          LogSoftmax, Hardtanh, ReLU6, Softplus, LogSigmoid, SELU, CELU, Mish, Hardswish,
                          Hardsigmoid, GLU, PReLU, Softsign, Softmin, Threshold, Hardshrink, Softshrink, Tanhshrink,
                          RReLU)
-from .misc import (Dropout, Dropout2d, AlphaDropout, Embedding, Flatten, Unflatten, PixelShuffle,  # noqa: F401
+from .misc import (Dropout, Dropout2d, AlphaDropout, Embedding, EmbeddingBag, Flatten, Unflatten, PixelShuffle,  # noqa: F401
                    PixelUnshuffle, CosineSimilarity, PairwiseDistance)
 from .upsampling import Upsample  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
