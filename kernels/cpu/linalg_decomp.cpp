@@ -271,6 +271,11 @@ void eigh_kernel(const Tensor& w, const Tensor& V, const Tensor& A, bool upper) 
       // the solver reads the lower triangle: the upper one, transposed
       Mat<T> a = upper ? Mat<T>(matrix<T>(A, b).transpose()) : Mat<T>(matrix<T>(A, b));
       Eigen::SelfAdjointEigenSolver<Mat<T>> es(a, V.defined() ? Eigen::ComputeEigenvectors : Eigen::EigenvaluesOnly);
+      if (es.info() != Eigen::Success) {  // no convergence (a non-finite entry): nan, never unwritten memory
+        Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(wp + b * n, n).setConstant(std::numeric_limits<T>::quiet_NaN());
+        if (V.defined()) matrix<T>(V, b).setConstant(std::numeric_limits<T>::quiet_NaN());
+        return;
+      }
       Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(wp + b * n, n) = es.eigenvalues();
       if (V.defined()) matrix<T>(V, b) = es.eigenvectors();
     });
@@ -294,6 +299,13 @@ void svd_kernel(const Tensor& U, const Tensor& S, const Tensor& Vh, const Tensor
         return;
       }
       Eigen::BDCSVD<Mat<T>> svd(Mat<T>(matrix<T>(A, b)), opts);
+      if (svd.info() != Eigen::Success) {  // a non-finite entry: Eigen leaves its outputs unwritten
+        constexpr T nan = std::numeric_limits<T>::quiet_NaN();
+        Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(sp + b * k, k).setConstant(nan);
+        if (U.defined()) matrix<T>(U, b).setConstant(nan);
+        if (Vh.defined()) matrix<T>(Vh, b).setConstant(nan);
+        return;
+      }
       Eigen::Map<Eigen::Matrix<T, Eigen::Dynamic, 1>>(sp + b * k, k) = svd.singularValues();
       if (U.defined()) matrix<T>(U, b) = svd.matrixU();
       if (Vh.defined()) matrix<T>(Vh, b) = svd.matrixV().transpose();

@@ -266,7 +266,7 @@ default_generator = _C.default_generator()  # the Generator object, as torch.def
 
 # ---- nn, optim, utils: imported on first use (PEP 562), so `import ember`
 # stays fast; `ember.nn.Linear` and `from ember import nn` work as in torch.
-_LAZY_SUBMODULES = ("nn", "optim", "utils", "backends")
+_LAZY_SUBMODULES = ("nn", "optim", "utils", "backends", "distributions")
 
 
 def __getattr__(name):

@@ -568,10 +568,13 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     if dtype == _C.bool:
         dtype = _C.uint8
     e, t = e.detach().to(dtype), t.detach().to(dtype).flatten()
-    if t.numel() == 0:
+    s = _C.sort(t).values
+    if s.is_floating_point():
+        # nan sorts last and equals nothing; left in, it breaks the binary search over s
+        s = s[: int((~_C.isnan(s)).sum())]
+    if s.numel() == 0:
         found = _C.zeros(e.shape, dtype=_C.bool, device=e.device)
     else:
-        s = _C.sort(t).values
         at = _C.searchsorted(s, e.contiguous()).clamp_max(s.numel() - 1)
         found = _C.take(s, at) == e
     return ~found if invert else found

@@ -98,7 +98,7 @@ void check_driver(const std::optional<std::string>& driver, std::initializer_lis
   if (!driver) return;
   for (const char* a : allowed)
     if (*driver == a) return;
-  throw py::value_error(message);
+  throw std::runtime_error(std::string(message) + ", got '" + *driver + "'");  // a RuntimeError, as torch's
 }
 
 void init_decompositions(py::module_& l) {
@@ -168,7 +168,7 @@ void init_decompositions(py::module_& l) {
       "lstsq",
       [](T A, T B, OptDouble rcond, std::optional<std::string> driver) {
         check_driver(driver, {"gels", "gelsy", "gelsd", "gelss"},
-                     "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)");
+                     "linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)");
         std::tuple<Tensor, Tensor, Tensor, Tensor> r;
         {
           py::gil_scoped_release g;

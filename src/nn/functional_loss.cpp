@@ -47,8 +47,14 @@ void check_class_target(const char* op, const Tensor& input, const Tensor& targe
   detail::check_defined(input, op);
   detail::check_defined(target, op);
   EMBER_CHECK(input.dim() >= 1, op, ": expected input [C] or [N, C, d1...], got a 0-d tensor");
-  EMBER_CHECK_TYPE(target.dtype() == kInt64, op, ": expected target of dtype int64 (class indices), got ",
-                   target.dtype(), " (shape ", target.sizes(), ")");
+  // a RuntimeError, as torch's "expected scalar type Long"
+  EMBER_CHECK(target.dtype() == kInt64, op, ": expected target of dtype int64 (class indices), got ", target.dtype(),
+              " (shape ", target.sizes(), ")");
+  // a ValueError, as torch's "Expected input batch_size (4) to match target batch_size (3)"
+  if (input.dim() >= 2 && target.dim() >= 1)
+    EMBER_CHECK_VALUE(input.size(0) == target.size(0), op, ": expected input batch_size (", input.size(0),
+                      ") to match target batch_size (", target.size(0), "); input ", input.sizes(), ", target ",
+                      target.sizes());
   Shape want;
   for (int64_t d = 0; d < input.dim(); ++d)
     if (d != (input.dim() == 1 ? 0 : 1)) want.push_back(input.size(d));

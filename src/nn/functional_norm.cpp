@@ -39,8 +39,10 @@ Tensor batch_norm(const Tensor& input, const Tensor& running_mean, const Tensor&
   for (int64_t d = 0; d < ndim; ++d)
     if (d != 1) dims.push_back(d);
   Tensor out;
-  if (training) {
-    const int64_t n = C ? input.numel() / C : 0;
+  if (input.numel() == 0) {
+    out = input.clone();  // as torch: nothing to normalize, running stats left as they are
+  } else if (training) {
+    const int64_t n = input.numel() / C;
     EMBER_CHECK_VALUE(n > 1, op, ": expected more than 1 value per channel when training, got input size ",
                       input.sizes());
     auto [var, mean] = var_mean(input, dims, 0, true);  // [1, C, 1, ...]

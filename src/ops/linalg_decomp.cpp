@@ -128,13 +128,20 @@ Tensor rank_tol(const Tensor& largest, int64_t m, int64_t n, std::optional<doubl
 }
 
 void check_uplo(const std::string& uplo, const char* op) {
-  EMBER_CHECK(uplo.size() == 1 && (std::toupper(uplo[0]) == 'L' || std::toupper(uplo[0]) == 'U'),
-              "Expected UPLO argument to be 'L' or 'U', but got ", uplo);
+  EMBER_CHECK(uplo.size() == 1 && (std::toupper(uplo[0]) == 'L' || std::toupper(uplo[0]) == 'U'), op,
+              ": Expected UPLO argument to be 'L' or 'U', but got ", uplo);
 }
 
 // Eigenvalues [B, n] and, when wanted, eigenvectors [B, n, n] of A.
 std::pair<Tensor, Tensor> eigh_raw(const Tensor& A, bool upper, bool vectors) {
   NoGradGuard no_grad;
+  // As torch (LAPACK's syevd fails to converge): a nan entry is an error, not nan eigenvalues
+  // (in the triangle it reads; the other one is ignored, as LAPACK's)
+  if (A.numel() > 0 && isnan(upper ? triu(A) : tril(A)).any().item<bool>())
+    throw LinAlgError(
+        detail::str("linalg.eigh: The algorithm failed to converge because the input matrix contained "
+                    "non-finite values (a nan entry in a matrix of shape ",
+                    A.shape(), ")"));
   Tensor a = detail::to_batch(A);
   const int64_t B = a.size(0), n = a.size(1);
   Tensor w = detail::make_tensor({B, n}, a.dtype(), a.device());
@@ -146,6 +153,13 @@ std::pair<Tensor, Tensor> eigh_raw(const Tensor& A, bool upper, bool vectors) {
 // (U, S, Vh) of A [*, m, n] reshaped to its batch; U and Vh undefined unless wanted.
 std::tuple<Tensor, Tensor, Tensor> svd_raw(const Tensor& A, bool vectors, bool full) {
   NoGradGuard no_grad;
+  // As torch (LAPACK's gesdd): a nan entry is an error; an inf one (no nan) gives nan
+  // factors, which the kernel writes when Eigen reports the input invalid.
+  if (A.numel() > 0 && isnan(A).any().item<bool>())
+    throw LinAlgError(
+        detail::str("linalg.svd: The algorithm failed to converge because the input matrix contained "
+                    "non-finite values (a nan entry in a matrix of shape ",
+                    A.shape(), ")"));
   Tensor a = detail::to_batch(A);
   const int64_t B = a.size(0), m = a.size(1), n = a.size(2), k = std::min(m, n);
   Tensor S = detail::make_tensor({B, k}, a.dtype(), a.device());

@@ -59,6 +59,14 @@ namespace linalg {
 
 Tensor vector_norm(const Tensor& x, const Scalar& ord, IntArrayRef dim, bool keepdim, std::optional<ScalarType> dtype) {
   check_norm_dtype(x, dtype, "linalg.vector_norm");
+  const double o = ord.to_double();
+  if (x.numel() == 0 && (o < 0 || std::isinf(o))) {  // max, min and 1/sum(1/x) have no identity
+    bool reduces_empty = dim.empty();
+    for (int64_t d : dim) reduces_empty |= x.size(detail::wrap_dim(d, x.dim(), "linalg.vector_norm")) == 0;
+    EMBER_CHECK(!reduces_empty, "linalg.vector_norm cannot compute the ", ord_str(o),
+                " norm on an empty tensor because the operation does not have an identity (input shape ", x.shape(),
+                ")");
+  }
   return ember::norm(dtype ? x.to(*dtype) : x, ord, dim, keepdim);
 }
 

@@ -24,6 +24,8 @@ class Bernoulli(Distribution):
         super().__init__(ember.Size() if is_scalar else value.size(), validate_args=validate_args)
         if self._validate_args and probs is not None:
             self._check_param("probs", value, (value >= 0) & (value <= 1), "Interval(lower_bound=0.0, upper_bound=1.0)")
+        if self._validate_args and logits is not None:
+            self._check_param("logits", value, value == value, "Real()")
 
     def __getattr__(self, name):
         # probs and logits are computed from each other on first use, as torch's lazy_property

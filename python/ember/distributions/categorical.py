@@ -27,6 +27,10 @@ class Categorical(Distribution):
             p = self.probs
             ok = ((p >= 0) & (p <= 1)).all() & ((p.sum(-1) - 1).abs() < 1e-6).all()
             self._check_param("probs", probs, ok, "Simplex()")
+        if self._validate_args and logits is not None:
+            # IndependentConstraint(Real(), 1) on the normalized logits: all -inf, or any nan or +inf, fails
+            self._check_param("logits", self.logits, self.logits == self.logits,
+                              "IndependentConstraint(Real(), 1)")
 
     def __getattr__(self, name):
         # probs and logits are computed from each other on first use, as torch's lazy_property

@@ -39,8 +39,15 @@ class Normal(Distribution):
         return self.stddev.pow(2)
 
     def sample(self, sample_shape=ember.Size()):
+        # torch's sample goes through torch.normal, which checks std even without validate_args
+        if not bool((self.scale >= 0).all()):
+            raise RuntimeError("Normal.sample: normal expects all elements of std >= 0.0 (scale of shape %s has a "
+                               "negative or nan entry)" % (tuple(self.scale.shape),))
         with ember.no_grad():
             return self.rsample(sample_shape)
+
+    def _support_check(self, value):
+        return value == value  # Real(): any number but nan
 
     def rsample(self, sample_shape=ember.Size()):
         """loc + eps * scale with eps ~ N(0, 1): differentiable in loc and scale."""

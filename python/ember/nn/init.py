@@ -153,6 +153,6 @@ def _reset_affine_(weight, bias):
     kaiming_uniform_(weight, a=math.sqrt(5))
     if bias is not None:
         fan_in, _ = _calculate_fan_in_and_fan_out(weight)
-        if fan_in != 0:
-            bound = 1 / math.sqrt(fan_in)
-            uniform_(bias, -bound, bound)
+        # no inputs (in_features=0): U(0, 0), as torch's Linear, never the empty() memory
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        uniform_(bias, -bound, bound)

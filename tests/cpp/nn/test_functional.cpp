@@ -1032,9 +1032,11 @@ TEST(NNLoss, Errors) {
   EXPECT_THROW_MSG(reduction_from_string("avg"), ValueError, "'avg' is not a valid value for reduction");
   EXPECT_THROW_MSG(mse_loss(ar({2}), ar({2}), Reduction::BatchMean), ValueError, "only supported by kl_div");
   EXPECT_THROW_MSG(cross_entropy(logits(), idx({1, 7, 0}, {3})), IndexError, "target 7 is out of bounds");
-  EXPECT_THROW_MSG(cross_entropy(logits(), idx({1, 0}, {2})), RuntimeError,
-                   "expected target of shape [3] for input [3, 4], got [2]");
-  EXPECT_THROW_MSG(nll_loss(logits(), ar({3})), TypeError, "expected target of dtype int64");
+  EXPECT_THROW_MSG(cross_entropy(logits(), idx({1, 0}, {2})), ValueError,
+                   "expected input batch_size (3) to match target batch_size (2)");
+  EXPECT_THROW_MSG(cross_entropy(ember::zeros({2, 4, 3}), idx({0, 1, 2, 2}, {2, 2})), RuntimeError,
+                   "expected target of shape [2, 3] for input [2, 4, 3], got [2, 2]");
+  EXPECT_THROW_MSG(nll_loss(logits(), ar({3})), RuntimeError, "expected target of dtype int64");
   EXPECT_THROW_MSG(cross_entropy(logits(), idx({1, 0, 0}, {3}), Tensor(), Reduction::Mean, -100, 1.5), RuntimeError,
                    "label_smoothing must be between 0.0 and 1.0");
 }

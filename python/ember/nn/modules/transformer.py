@@ -22,8 +22,11 @@ def _to_additive(mask, dtype):
     """A bool mask (True = masked out) or a float mask -> an additive float mask."""
     if mask is None:
         return None
-    if mask.dtype == _C.bool:
-        return _C.zeros(mask.shape, dtype=dtype).masked_fill(mask, float("-inf"))
+    if not (mask.is_floating_point() or mask.dtype in (_C.bool, _C.uint8)):  # an AssertionError, as torch's
+        raise AssertionError("MultiheadAttention: only float, byte, and bool types are supported for attn_mask "
+                             "and key_padding_mask, not %s (shape %s)" % (mask.dtype, list(mask.shape)))
+    if mask.dtype in (_C.bool, _C.uint8):  # a byte mask means what a bool one does, as torch's
+        return _C.zeros(mask.shape, dtype=dtype).masked_fill(mask.to(_C.bool), float("-inf"))
     return mask.to(dtype)
 
 
@@ -93,9 +96,19 @@ class MultiheadAttention(Module):
         mask = _to_additive(attn_mask, q.dtype)
         if is_causal and mask is None:  # before the padding mask joins in, or it would hide the causal one
             mask = _to_additive(_C.ones((L, S), dtype=_C.bool).triu(1), q.dtype)
-        if mask is not None and mask.dim() == 3:  # [N*H, L, S]
-            mask = mask.reshape(N, H, L, S)
+        if mask is not None:  # RuntimeErrors, as torch's
+            if mask.dim() == 3:  # [N*H, L, S]
+                if tuple(mask.shape) != (N * H, L, S):
+                    raise RuntimeError("MultiheadAttention: the shape of the 3D attn_mask is %s, but should be %s"
+                                       % (list(mask.shape), (N * H, L, S)))
+                mask = mask.reshape(N, H, L, S)
+            elif mask.dim() != 2 or tuple(mask.shape) != (L, S):
+                raise RuntimeError("MultiheadAttention: the shape of the %dD attn_mask is %s, but should be %s"
+                                   % (mask.dim(), list(mask.shape), (L, S)))
         if key_padding_mask is not None:
+            if tuple(key_padding_mask.shape) != (N, S):  # an AssertionError, as torch's
+                raise AssertionError("MultiheadAttention: expecting key_padding_mask shape of %s, but got %s"
+                                     % ((N, S), list(key_padding_mask.shape)))
             kpm = _to_additive(key_padding_mask, q.dtype).reshape(N, 1, 1, S)
             mask = kpm if mask is None else mask + kpm
         dropout_p = self.dropout if self.training else 0.0
