@@ -154,6 +154,15 @@ void init_decompositions(py::module_& l) {
       },
       py::arg("A"), py::kw_only(), py::arg("atol") = py::none(), py::arg("rtol") = py::none(),
       py::arg("hermitian") = false);
+  // torch 1.13's deprecated overload: pinv(A, rcond, hermitian) is rtol=rcond, atol=0
+  l.def(
+      "pinv",
+      [](T A, py::object rcond, bool hermitian) {
+        OptDouble r = opt_double(rcond);
+        py::gil_scoped_release g;
+        return ember::linalg::pinv(A, 0.0, r, hermitian);
+      },
+      py::arg("A"), py::arg("rcond"), py::arg("hermitian") = false);
   l.def(
       "matrix_rank",
       [](T A, py::object atol, py::object rtol, bool hermitian) {
@@ -163,6 +172,15 @@ void init_decompositions(py::module_& l) {
       },
       py::arg("A"), py::kw_only(), py::arg("atol") = py::none(), py::arg("rtol") = py::none(),
       py::arg("hermitian") = false);
+  // torch 1.13's deprecated overload: matrix_rank(A, tol, hermitian) is atol=tol, rtol=0
+  l.def(
+      "matrix_rank",
+      [](T A, py::object tol, bool hermitian) {
+        OptDouble a = opt_double(tol);
+        py::gil_scoped_release g;
+        return ember::linalg::matrix_rank(A, a, 0.0, hermitian);
+      },
+      py::arg("A"), py::arg("tol"), py::arg("hermitian") = false);
   // every driver gives the minimum-norm solution here (gelsy's algorithm)
   l.def(
       "lstsq",

@@ -476,7 +476,14 @@ Tensor norm(const Tensor& input, const Scalar& p, IntArrayRef dim, bool keepdim)
     else if (inf)
       out = reduce_raw(pv > 0 ? OpId::reduce_max : OpId::reduce_min, abs(input), mask, keepdim, input.dtype());
     else if (pv == 0) out = sum_impl(ne(input, Scalar(0)).to(input.dtype()), mask, keepdim, std::nullopt);
-    else out = pow(sum_impl(pow(abs(input), pv), mask, keepdim, std::nullopt), 1.0 / pv);
+    else {
+      Tensor s = sum_impl(pow(abs(input), pv), mask, keepdim, std::nullopt);
+      // a huge p: 1/p rounds to 0 in float32 and s^0 = 1 for s = 0; take the root in float64
+      if (input.dtype() != kFloat64 && static_cast<float>(1.0 / pv) == 0.0f)
+        out = pow(s.to(kFloat64), 1.0 / pv).to(input.dtype());
+      else
+        out = pow(s, 1.0 / pv);
+    }
   }
   // p = 2: x / |x|; p = 1: sign(x); inf: sign(x) split among the elements
   // that reach the max; general p: x |x|^(p-2) / |x|_p^(p-1). A zero norm

@@ -193,3 +193,28 @@ def test_byte_attn_mask_masks_as_bool_like_torch():
             outs.append(np.array(m(x, x, x, attn_mask=mask)[0].detach().tolist()))
     np.testing.assert_allclose(outs[1], outs[0], rtol=1e-5, atol=1e-6)
 
+
+
+def test_norm_with_a_huge_p_in_float32():
+    # 1/p rounded to 0 in float32 and 0^0 = 1: the distance between equal rows was 1
+    assert ember.pdist(ember.ones(3, 2), 1e300).tolist() == [0.0, 0.0, 0.0]
+    assert ember.linalg.vector_norm(ember.zeros(3), ord=1e300).item() == 0.0
+    assert ember.norm(ember.zeros(2, 3), 1e300, dim=1).tolist() == [0.0, 0.0]
+    assert ember.linalg.vector_norm(ember.ones(3), ord=1e300).item() == 1.0
+
+
+def test_pinv_rcond_and_matrix_rank_tol_as_torch():
+    torch = _torch()
+    a = [[1.0, 2.0, 3.0], [2.0, 4.1, 6.0], [0.5, 0.1, 0.2]]
+    for lib_args in ((0.01,), (0.5,)):
+        want = torch.linalg.pinv(torch.tensor(a, dtype=torch.float64), *lib_args)
+        got = ember.linalg.pinv(ember.tensor(a, dtype=ember.float64), *lib_args)
+        np.testing.assert_allclose(got.tolist(), want.tolist(), rtol=1e-10, atol=1e-12)
+        want = torch.linalg.pinv(torch.tensor(a, dtype=torch.float64), rcond=lib_args[0])
+        got = ember.linalg.pinv(ember.tensor(a, dtype=ember.float64), rcond=lib_args[0])
+        np.testing.assert_allclose(got.tolist(), want.tolist(), rtol=1e-10, atol=1e-12)
+    for tol in (0.01, 0.5, 5.0):
+        want = int(torch.linalg.matrix_rank(torch.tensor(a, dtype=torch.float64), tol))
+        assert int(ember.linalg.matrix_rank(ember.tensor(a, dtype=ember.float64), tol)) == want
+        want = int(torch.linalg.matrix_rank(torch.tensor(a, dtype=torch.float64), tol=tol))
+        assert int(ember.linalg.matrix_rank(ember.tensor(a, dtype=ember.float64), tol=tol)) == want
