@@ -205,6 +205,13 @@ def combinations(input, r=2, with_replacement=False):
         raise RuntimeError("Expect a non-negative number, but got %d" % r)
     if r == 0:
         return input.new_empty((0,))
+    n = input.size(0)
+    if not with_replacement and r > n:  # none; itertools would still allocate r indices first
+        return input.new_empty((0, r))
+    count = math.comb(n + r - 1, r) if with_replacement else math.comb(n, r)
+    if count * r >= 1 << 40:  # a RuntimeError, as torch's failed allocation
+        raise RuntimeError("combinations: the result would be [%d, %d] (input of %d elements, r=%d, "
+                           "with_replacement=%s): too large to allocate" % (count, r, n, r, with_replacement))
     pick = itertools.combinations_with_replacement if with_replacement else itertools.combinations
     idx = list(pick(range(input.size(0)), r))
     if not idx:

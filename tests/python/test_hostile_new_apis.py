@@ -218,3 +218,12 @@ def test_pinv_rcond_and_matrix_rank_tol_as_torch():
         assert int(ember.linalg.matrix_rank(ember.tensor(a, dtype=ember.float64), tol)) == want
         want = int(torch.linalg.matrix_rank(torch.tensor(a, dtype=torch.float64), tol=tol))
         assert int(ember.linalg.matrix_rank(ember.tensor(a, dtype=ember.float64), tol=tol)) == want
+
+
+def test_combinations_with_a_huge_r():
+    x = ember.tensor([1.0, 2.0, 3.0])
+    assert tuple(ember.combinations(x, r=2**40).shape) == (0, 2**40)  # was a MemoryError from itertools
+    with pytest.raises(RuntimeError, match=r"combinations: the result would be .* too large"):
+        ember.combinations(x, r=2**40, with_replacement=True)
+    assert ember.combinations(x, r=4).tolist() == []
+    assert tuple(ember.combinations(x, r=4, with_replacement=True).shape) == (15, 4)
