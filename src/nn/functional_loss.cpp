@@ -250,11 +250,13 @@ Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight,
   }
 }
 
-Tensor cross_entropy(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
+Tensor cross_entropy(const Tensor& input, const Tensor& target_in, const Tensor& weight, Reduction reduction,
                      int64_t ignore_index, double label_smoothing) {
   const char* op = "cross_entropy";
   detail::check_defined(input, op);
-  detail::check_defined(target, op);
+  detail::check_defined(target_in, op);
+  // torch's cross_entropy takes uint8 class indices too (nll_loss does not)
+  const Tensor target = target_in.dtype() == kUInt8 ? target_in.to(kInt64) : target_in;
   EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, op, ": label_smoothing must be between 0.0 and 1.0, got ",
               label_smoothing);
   EMBER_CHECK(input.dim() >= 1, op, ": expected input [C] or [N, C, d1...], got a 0-d tensor");

@@ -265,6 +265,8 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   EMBER_CHECK(input.size(-1) == weight.size(-1), "linear: input has ", input.size(-1), " features (shape ",
               input.sizes(), ") but weight has ", weight.size(-1), " in_features (shape ", weight.sizes(), ")");
   // input: [*, in]  weight: [out, in]  bias: [out]
+  EMBER_CHECK(weight.dim() == 2 || !bias.defined(), "linear: with a bias, weight must be a matrix [out, in], got "
+              "1-D weight of shape ", weight.sizes());
   const bool one_node = weight.dim() == 2 && input.dim() >= 2 &&
                         (!bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0)));
   if (!one_node) {

@@ -227,3 +227,18 @@ def test_combinations_with_a_huge_r():
         ember.combinations(x, r=2**40, with_replacement=True)
     assert ember.combinations(x, r=4).tolist() == []
     assert tuple(ember.combinations(x, r=4, with_replacement=True).shape) == (15, 4)
+
+
+def test_linear_1d_weight_with_bias_raises_and_cross_entropy_takes_uint8_targets():
+    """torch: F.linear(x, w_1d, b) raises ("mat2 must be a matrix"), F.linear(x, w_1d) is x @ w;
+    cross_entropy accepts uint8 class indices."""
+    import torch
+    x, w = ember.randn(4, 3), ember.randn(3)
+    with pytest.raises(RuntimeError, match="linear"):
+        ember.nn.functional.linear(x, w, ember.randn(1))
+    assert tuple(ember.nn.functional.linear(x, w).shape) == (4,)
+    logits = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
+    t = np.array([0, 1, 3], dtype="uint8")
+    e = ember.nn.functional.cross_entropy(ember.tensor(logits), ember.tensor(t))
+    r = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(t))
+    np.testing.assert_allclose(float(e), float(r), rtol=1e-6)
