@@ -1,6 +1,5 @@
 from .. import _C
-from .nadam import _check_adam_family
-from .optimizer import Optimizer, _grads, _moments
+from .optimizer import Optimizer, _check_adam_family, _grads, _moments
 
 
 class Adamax(Optimizer):

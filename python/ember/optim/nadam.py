@@ -1,19 +1,5 @@
 from .. import _C
-from .optimizer import Optimizer, _grads
-
-
-def _check_adam_family(lr, betas, eps, weight_decay):
-    """torch 1.13's argument checks of the Adam family, with its wording."""
-    if not 0.0 <= lr:
-        raise ValueError("Invalid learning rate: {}".format(lr))
-    if not 0.0 <= eps:
-        raise ValueError("Invalid epsilon value: {}".format(eps))
-    if not 0.0 <= betas[0] < 1.0:
-        raise ValueError("Invalid beta parameter at index 0: {}".format(betas[0]))
-    if not 0.0 <= betas[1] < 1.0:
-        raise ValueError("Invalid beta parameter at index 1: {}".format(betas[1]))
-    if not 0.0 <= weight_decay:
-        raise ValueError("Invalid weight_decay value: {}".format(weight_decay))
+from .optimizer import Optimizer, _check_adam_family, _grads
 
 
 class NAdam(Optimizer):

@@ -206,3 +206,17 @@ def _moments(state, params, *names):
             lst.append(st[n])
         steps.append(st["step"])
     return lists + [steps]
+
+
+def _check_adam_family(lr, betas, eps, weight_decay):
+    """torch 1.13's argument checks of the Adam family, with its wording."""
+    if not 0.0 <= lr:
+        raise ValueError("Invalid learning rate: {}".format(lr))
+    if not 0.0 <= eps:
+        raise ValueError("Invalid epsilon value: {}".format(eps))
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError("Invalid beta parameter at index 0: {}".format(betas[0]))
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError("Invalid beta parameter at index 1: {}".format(betas[1]))
+    if not 0.0 <= weight_decay:
+        raise ValueError("Invalid weight_decay value: {}".format(weight_decay))
