@@ -58,6 +58,10 @@ float* buffer(std::unique_ptr<float[], FreeDeleter>& buf, int64_t& cap, int64_t 
   return buf.get();
 }
 
+inline __mmask16 low_mask(int64_t n) {  // the first min(max(n, 0), 16) lanes
+  return n >= 16 ? __mmask16(0xFFFF) : n > 0 ? __mmask16((1u << n) - 1) : __mmask16(0);
+}
+
 // Packs rows [0, mc) x cols [0, kc) of A (strides rs, cs) into panels of MR
 // rows: panel p holds, for each k, the MR values A[p*MR + i, k].
 template <int64_t MR>
@@ -72,7 +76,7 @@ void pack_a(float* dst, const float* a, int64_t rs, int64_t cs, int64_t mc, int6
     } else if (rs * (MR - 1) < (int64_t(1) << 31)) {  // row-major or strided: gather one k's column of MR
       const __m512i idx = _mm512_mullo_epi32(_mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
                                              _mm512_set1_epi32(int(rs)));
-      const __mmask16 m = __mmask16((1u << mr) - 1);
+      const __mmask16 m = low_mask(mr);
       for (int64_t k = 0; k < kc; ++k)
         _mm512_mask_storeu_ps(dst + k * MR, m, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m, idx, src + k * cs, 4));
     } else {
@@ -92,8 +96,7 @@ void pack_b(float* dst, const float* b, int64_t rs, int64_t cs, int64_t kc, int6
     const int64_t nr = std::min(NR, nc - j0);
     const float* src = b + j0 * cs;
     if (cs == 1) {  // row-major: the NR values of one k are adjacent
-      const __mmask16 m0 = nr >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << nr) - 1);
-      const __mmask16 m1 = nr >= 32 ? __mmask16(0xFFFF) : nr > 16 ? __mmask16((1u << (nr - 16)) - 1) : __mmask16(0);
+      const __mmask16 m0 = low_mask(nr), m1 = low_mask(nr - 16);
       for (int64_t k = 0; k < kc; ++k) {
         const float* row = src + k * rs;
         _mm512_store_ps(dst + k * NR, _mm512_maskz_loadu_ps(m0, row));
@@ -103,8 +106,7 @@ void pack_b(float* dst, const float* b, int64_t rs, int64_t cs, int64_t kc, int6
       const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
       const __m512i idx0 = _mm512_mullo_epi32(lanes, _mm512_set1_epi32(int(cs)));
       const __m512i idx1 = _mm512_add_epi32(idx0, _mm512_set1_epi32(int(16 * cs)));
-      const __mmask16 m0 = nr >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << nr) - 1);
-      const __mmask16 m1 = nr >= 32 ? __mmask16(0xFFFF) : nr > 16 ? __mmask16((1u << (nr - 16)) - 1) : __mmask16(0);
+      const __mmask16 m0 = low_mask(nr), m1 = low_mask(nr - 16);
       for (int64_t k = 0; k < kc; ++k) {
         const float* row = src + k * rs;
         _mm512_store_ps(dst + k * NR, _mm512_mask_i32gather_ps(_mm512_setzero_ps(), m0, idx0, row, 4));
@@ -119,10 +121,6 @@ void pack_b(float* dst, const float* b, int64_t rs, int64_t cs, int64_t kc, int6
     }
     dst += NR * kc;
   }
-}
-
-inline __mmask16 low_mask(int64_t n) {  // the first min(max(n, 0), 16) lanes
-  return n >= 16 ? __mmask16(0xFFFF) : n > 0 ? __mmask16((1u << n) - 1) : __mmask16(0);
 }
 
 // C[0:mr, 0:nr] = beta * C + alpha * (A panel @ B panel) over kc; C rows
