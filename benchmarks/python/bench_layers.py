@@ -4,7 +4,9 @@ process (1 thread; median of blocks that alternate between the two):
     /usr/bin/python3 benchmarks/python/bench_layers.py
 
 relu backward (where on a bool mask), max_pool2d, layer_norm forward +
-backward, conv2d forward + backward at LeNet's sizes, an LSTM step loop.
+backward, conv2d forward + backward at LeNet's sizes, an LSTM step loop,
+the float GEMM (mm, and linear forward + backward at the big MLP's first
+layer) and cross_entropy forward + backward at the small MLP's [64, 10].
 """
 import os
 import statistics
@@ -29,6 +31,9 @@ def cases(lib):
     ln = lib.nn.LayerNorm(128)
     lstm = lib.nn.LSTM(32, 64, batch_first=True)
     seq = lib.randn(8, 20, 32)
+    a512, b512 = lib.randn(512, 512), lib.randn(512, 512)
+    xin, wl, bl = lib.randn(128, 784), lib.randn(512, 784, requires_grad=True), lib.randn(512, requires_grad=True)
+    logits, target = lib.randn(64, 10, requires_grad=True), lib.randint(0, 10, (64,))
     with lib.no_grad():
         yield "where(mask, g, 0) [64, 128]", lambda: lib.where(mask, g, 0.0)
     yield "max_pool2d(2) f+b [64, 6, 24, 24]", lambda: F.max_pool2d(h1, 2).sum().backward()
@@ -36,6 +41,10 @@ def cases(lib):
     yield "conv2d 1->6 5x5 f+b, batch 64", lambda: F.conv2d(x, w1, b1).sum().backward()
     yield "conv2d 6->16 5x5 f+b, batch 64", lambda: F.conv2d(p1, w2, b2).sum().backward()
     yield "LSTM(32, 64) f+b, 20 steps, batch 8", lambda: lstm(seq)[0].sum().backward()
+    with lib.no_grad():
+        yield "mm [512, 512] @ [512, 512]", lambda: lib.mm(a512, b512)
+    yield "linear 784->512 f+b, batch 128", lambda: F.linear(xin, wl, bl).sum().backward()
+    yield "cross_entropy f+b [64, 10]", lambda: F.cross_entropy(logits, target).backward()
 
 
 def main():
