@@ -267,6 +267,9 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   // input: [*, in]  weight: [out, in]  bias: [out]
   EMBER_CHECK(weight.dim() == 2 || !bias.defined(), "linear: with a bias, weight must be a matrix [out, in], got "
               "1-D weight of shape ", weight.sizes());
+  if (bias.defined() && bias.dim() == 1 && weight.dim() == 2)
+    EMBER_CHECK(bias.size(0) == weight.size(0) || bias.size(0) == 1, "linear: bias of shape ", bias.sizes(),
+                " does not match the weight's ", weight.size(0), " out_features (weight shape ", weight.sizes(), ")");
   const bool one_node = weight.dim() == 2 && input.dim() >= 2 &&
                         (!bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0)));
   if (!one_node) {

@@ -237,6 +237,8 @@ def test_linear_1d_weight_with_bias_raises_and_cross_entropy_takes_uint8_targets
     with pytest.raises(RuntimeError, match="linear"):
         ember.nn.functional.linear(x, w, ember.randn(1))
     assert tuple(ember.nn.functional.linear(x, w).shape) == (4,)
+    with pytest.raises(RuntimeError, match="linear: bias of shape"):
+        ember.nn.functional.linear(x, ember.randn(5, 3), ember.randn(4))
     logits = np.random.default_rng(0).standard_normal((3, 4)).astype("float32")
     t = np.array([0, 1, 3], dtype="uint8")
     e = ember.nn.functional.cross_entropy(ember.tensor(logits), ember.tensor(t))
