@@ -20,10 +20,10 @@ namespace {
 // Eigen's GEMM for one product is compiled twice (gemm_eigen_avx2.cpp,
 // gemm_eigen_avx512.cpp); the AVX-512 build is used on CPUs that have it.
 template <typename T>
-void gemm_one(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
+void gemm_one(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha, const T* bias = nullptr) {
   static const bool avx512 = gemm_avx512_supported();
-  if (avx512) gemm_avx512::gemm_one(c, a, b, beta, alpha);
-  else gemm_avx2::gemm_one(c, a, b, beta, alpha);
+  if (avx512) gemm_avx512::gemm_one(c, a, b, beta, alpha, bias);
+  else gemm_avx2::gemm_one(c, a, b, beta, alpha, bias);
 }
 
 // Copies a strided matrix into a dense row-major buffer of type U.
@@ -89,7 +89,7 @@ void run_tasks(const Geometry& g, F&& task) {
 }
 
 template <typename T>
-void gemm_eigen_typed(const Tensor& out, const Tensor& a_in, const Tensor& b_in, T beta, T alpha) {
+void gemm_eigen_typed(const Tensor& out, const Tensor& a_in, const Tensor& b_in, T beta, T alpha, const T* bias) {
   Tensor a = a_in, b = b_in;
   Geometry g = geometry(out, a, b);
   // Operands that no Eigen map can describe are copied once, up front.
@@ -114,7 +114,7 @@ void gemm_eigen_typed(const Tensor& out, const Tensor& a_in, const Tensor& b_in,
     Mat<T> mc{pc + bi * g.cs[0] + r0 * g.cs[1] + c0 * g.cs[2], r1 - r0, c1 - c0, g.cs[1], g.cs[2]};
     Mat<T> ma{pa + bi * g.as[0] + r0 * g.as[1], r1 - r0, g.k, g.as[1], g.as[2]};
     Mat<T> mb{pb + bi * g.bs[0] + c0 * g.bs[2], g.k, c1 - c0, g.bs[1], g.bs[2]};
-    gemm_one(mc, ma, mb, beta, alpha);
+    gemm_one(mc, ma, mb, beta, alpha, bias ? bias + c0 : nullptr);
   });
   if (c_copied) {
     Geometry go = geometry(out, a, b);
@@ -184,13 +184,21 @@ void gemm_integer(const Tensor& out, const Tensor& a, const Tensor& b, int64_t b
 }
 
 // out: [B, M, N]  a: [B, M, K]  b: [B, K, N]; any strides, one dtype.
-void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha) {
+void gemm_kernel(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha,
+                 const Tensor& bias) {
   if (out.numel() == 0) return;
   dispatch_types<NumericTypes>(out.dtype(), "gemm", [&](auto tag) {
     using T = EMBER_TYPE(tag);
     if constexpr (std::is_same<T, float>::value || std::is_same<T, double>::value) {
-      gemm_eigen_typed<T>(out, a, b, T(beta), T(alpha));
-    } else if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) {
+      const T* pbias = bias.defined() ? static_cast<const T*>(bias.data_ptr()) : nullptr;
+      gemm_eigen_typed<T>(out, a, b, T(beta), T(alpha), pbias);
+      return;
+    }
+    if (bias.defined()) {  // the rarer dtypes: C = bias first, then add the product to it
+      Tensor(out).copy_(bias.expand(out.sizes()));
+      beta = 1;
+    }
+    if constexpr (std::is_same<T, Half>::value || std::is_same<T, BFloat16>::value) {
       gemm_low_precision<T>(out, a, b, float(beta), float(alpha));
     } else {
       gemm_integer<T>(out, a, b, int64_t(beta), int64_t(alpha));

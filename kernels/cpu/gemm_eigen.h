@@ -30,8 +30,8 @@ inline Layout layout_of(int64_t rows, int64_t cols, int64_t rs, int64_t cs) {
 
 #define EMBER_GEMM_DECLARE(ns)                                                   \
   namespace ns {                                                                 \
-  void gemm_one(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha); \
-  void gemm_one(Mat<double> c, Mat<double> a, Mat<double> b, double beta, double alpha); \
+  void gemm_one(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha, const float* bias); \
+  void gemm_one(Mat<double> c, Mat<double> a, Mat<double> b, double beta, double alpha, const double* bias); \
   }
 EMBER_GEMM_DECLARE(gemm_avx2)
 EMBER_GEMM_DECLARE(gemm_avx512)
@@ -39,8 +39,9 @@ EMBER_GEMM_DECLARE(gemm_avx512)
 
 namespace gemm_avx512 {
 /// float product on AVX-512 (sgemm_avx512.cpp); c row-major (c.cs == 1).
+/// bias (nullable, c.cols values) is added to every row of the result.
 /// Returns false, having done nothing, for shapes it leaves to Eigen.
-bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha);
+bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha, const float* bias);
 }  // namespace gemm_avx512
 
 bool gemm_avx512_supported();

@@ -10,8 +10,8 @@
 namespace ember {
 namespace cpu {
 namespace gemm_avx512 {
-void gemm_one(Mat<float>, Mat<float>, Mat<float>, float, float) {}
-void gemm_one(Mat<double>, Mat<double>, Mat<double>, double, double) {}
+void gemm_one(Mat<float>, Mat<float>, Mat<float>, float, float, const float*) {}
+void gemm_one(Mat<double>, Mat<double>, Mat<double>, double, double, const double*) {}
 }  // namespace gemm_avx512
 }  // namespace cpu
 }  // namespace ember

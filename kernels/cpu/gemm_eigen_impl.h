@@ -56,11 +56,21 @@ void gemm_dispatch_ab(CM&& c, const Mat<T>& a, Layout la, const Mat<T>& b, Layou
   }
 }
 
-// One [M, K] @ [K, N] product; every matrix already mappable.
+// C = bias (every row), so that beta = 1 then adds the product to it.
 template <typename T>
-void gemm_one_t(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
+void fill_rows(Mat<T> c, const T* bias) {
+  for (int64_t i = 0; i < c.rows; ++i)
+    for (int64_t j = 0; j < c.cols; ++j) c.data[i * c.rs + j * c.cs] = bias[j];
+}
+
+// One [M, K] @ [K, N] product; every matrix already mappable. A bias row
+// (beta is 0 then) goes into sgemm's epilogue; otherwise it is first copied
+// into C's rows, as BLAS users do for addmm.
+template <typename T>
+void gemm_one_t(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha, const T* bias) {
   Layout lc = layout_of(c.rows, c.cols, c.rs, c.cs);
   if (lc == Layout::ColMajor) {
+    if (bias) fill_rows(c, bias), beta = T(1), bias = nullptr;
     // C^T = B^T @ A^T, with C^T row-major.
     std::swap(a, b);
     std::swap(a.rows, a.cols), std::swap(a.rs, a.cs);
@@ -71,10 +81,11 @@ void gemm_one_t(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
   if constexpr (std::is_same<T, float>::value) {
     if (c.cs == 1 || c.cols == 1) {
       c.cs = 1;
-      if (sgemm(c, a, b, beta, alpha)) return;
+      if (sgemm(c, a, b, beta, alpha, bias)) return;
     }
   }
 #endif
+  if (bias) fill_rows(c, bias), beta = T(1);
   Layout la = layout_of(a.rows, a.cols, a.rs, a.cs);
   Layout lb = layout_of(b.rows, b.cols, b.rs, b.cs);
   gemm_dispatch_ab(row_map(c), a, la, b, lb, beta, alpha);
@@ -83,11 +94,11 @@ void gemm_one_t(Mat<T> c, Mat<T> a, Mat<T> b, T beta, T alpha) {
 
 }  // namespace
 
-void gemm_one(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
-  gemm_one_t(c, a, b, beta, alpha);
+void gemm_one(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha, const float* bias) {
+  gemm_one_t(c, a, b, beta, alpha, bias);
 }
-void gemm_one(Mat<double> c, Mat<double> a, Mat<double> b, double beta, double alpha) {
-  gemm_one_t(c, a, b, beta, alpha);
+void gemm_one(Mat<double> c, Mat<double> a, Mat<double> b, double beta, double alpha, const double* bias) {
+  gemm_one_t(c, a, b, beta, alpha, bias);
 }
 
 }  // namespace EMBER_GEMM_NS

@@ -184,12 +184,12 @@ void pack_b(float* dst, const float* b, int64_t rs, int64_t cs, int64_t kc, int6
   }
 }
 
-// C[0:mr, 0:nr] = beta * C + alpha * (A panel @ B panel) over kc; C rows
-// are ldc apart, B rows ldb apart (NR when packed). beta == 0 never reads C
-// (it may hold NaN).
+// C[0:mr, 0:nr] = beta * C + alpha * (A panel @ B panel) (+ bias[0:nr] on
+// every row) over kc; C rows are ldc apart, B rows ldb apart (NR when
+// packed). beta == 0 never reads C (it may hold NaN).
 template <int64_t MR>
 void micro_kernel(int64_t kc, const float* pa, const float* pb, int64_t ldb, float* c, int64_t ldc, float alpha,
-                  float beta, int64_t mr, int64_t nr) {
+                  float beta, const float* bias, int64_t mr, int64_t nr) {
   const __mmask16 m0 = low_mask(nr), m1 = low_mask(nr - 16);
   __m512 acc[MR][2];
 #pragma GCC unroll 12
@@ -208,6 +208,8 @@ void micro_kernel(int64_t kc, const float* pa, const float* pb, int64_t ldb, flo
     pb += ldb;
   }
   const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+  const __m512 bias0 = bias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
+  const __m512 bias1 = bias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) {
     if (i >= mr) break;
@@ -216,6 +218,10 @@ void micro_kernel(int64_t kc, const float* pa, const float* pb, int64_t ldb, flo
     if (beta != 0.f) {
       r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, row), r0);
       r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, row + 16), r1);
+    }
+    if (bias) {
+      r0 = _mm512_add_ps(r0, bias0);
+      r1 = _mm512_add_ps(r1, bias1);
     }
     _mm512_mask_storeu_ps(row, m0, r0);
     _mm512_mask_storeu_ps(row + 16, m1, r1);
@@ -231,7 +237,7 @@ int64_t block_size(int64_t n, int64_t cap, int64_t unit) {
 }
 
 template <int64_t MR>
-void sgemm_mr(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
+void sgemm_mr(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha, const float* bias) {
   const int64_t M = c.rows, N = c.cols, K = a.cols;
   // B in place: row-major and read by at most two row panels of A.
   const bool pack_b_too = !(b.cs == 1 && M <= 2 * MR);
@@ -244,6 +250,7 @@ void sgemm_mr(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha)
     for (int64_t pc = 0; pc < K; pc += kc_max) {
       const int64_t kc = std::min(kc_max, K - pc);
       const float beta_k = pc == 0 ? beta : 1.f;  // later k-blocks accumulate
+      const float* bias_k = pc == 0 ? bias : nullptr;  // and the bias is in
       const float* bsrc = b.data + pc * b.rs + jc * b.cs;
       if (pack_b_too) pack_b(pb, bsrc, b.rs, b.cs, kc, nc);
       for (int64_t ic = 0; ic < M; ic += mc_max) {
@@ -254,7 +261,7 @@ void sgemm_mr(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha)
           const int64_t ldb = pack_b_too ? NR : b.rs;
           for (int64_t ir = 0; ir < mc; ir += MR) {
             micro_kernel<MR>(kc, pa + ir * kc, panel, ldb, c.data + (ic + ir) * c.rs + jc + jr, c.rs, alpha, beta_k,
-                             std::min(MR, mc - ir), std::min(NR, nc - jr));
+                             bias_k ? bias_k + jc + jr : nullptr, std::min(MR, mc - ir), std::min(NR, nc - jr));
           }
         }
       }
@@ -286,7 +293,7 @@ __attribute__((always_inline)) inline __m512 reduce16(const __m512 v[16]) {
 // goes in chunks so that A's rows stay in L1 while B's stream past.
 template <int RA, int RB>
 void dot_block(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t kc, float* c, int64_t ldc,
-               float alpha, float beta) {
+               float alpha, float beta, const float* bias) {
   static_assert(RA <= 4 && RB <= 4, "dot_block: the reduction packs 4 x 4 sums");
   __m512 acc[16];
 #pragma GCC unroll 16
@@ -310,47 +317,51 @@ void dot_block(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t
   for (int i = 0; i < RA; ++i)
     for (int j = 0; j < RB; ++j) {
       float& out = c[i * ldc + j];
-      out = beta == 0.f ? sums[4 * i + j] : beta * out + sums[4 * i + j];
+      const float v = beta == 0.f ? sums[4 * i + j] : beta * out + sums[4 * i + j];
+      out = bias ? v + bias[j] : v;
     }
 }
 
 template <int RA>
 void dot_row_block(const float* a, int64_t lda, const float* b, int64_t ldb, int64_t kc, float* c, int64_t ldc,
-                   float alpha, float beta, int64_t n) {
+                   float alpha, float beta, const float* bias, int64_t n) {
   int64_t j = 0;
-  for (; j + 4 <= n; j += 4) dot_block<RA, 4>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
-  if (n - j == 3) dot_block<RA, 3>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
-  if (n - j == 2) dot_block<RA, 2>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
-  if (n - j == 1) dot_block<RA, 1>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta);
+  auto at = [&](int64_t j) { return bias ? bias + j : nullptr; };
+  for (; j + 4 <= n; j += 4) dot_block<RA, 4>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta, at(j));
+  if (n - j == 3) dot_block<RA, 3>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta, at(j));
+  if (n - j == 2) dot_block<RA, 2>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta, at(j));
+  if (n - j == 1) dot_block<RA, 1>(a, lda, b + j * ldb, ldb, kc, c + j, ldc, alpha, beta, at(j));
 }
 
 // a row-major (a.cs == 1), b column-major (b.rs == 1).
-void sgemm_dot(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
+void sgemm_dot(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha, const float* bias) {
   const int64_t M = c.rows, N = c.cols, K = a.cols;
   const int64_t kchunk = block_size(K, 1024, 16);  // 4 rows of A (16 KB) stay in L1
   for (int64_t k0 = 0; k0 < K; k0 += kchunk) {
     const int64_t kc = std::min(kchunk, K - k0);
     const float beta_k = k0 == 0 ? beta : 1.f;
+    const float* bias_k = k0 == 0 ? bias : nullptr;
     const float* ak = a.data + k0;
     const float* bk = b.data + k0;
     int64_t i = 0;
     for (; i + 4 <= M; i += 4)
-      dot_row_block<4>(ak + i * a.rs, a.rs, bk, b.cs, kc, c.data + i * c.rs, c.rs, alpha, beta_k, N);
-    for (; i < M; ++i) dot_row_block<1>(ak + i * a.rs, a.rs, bk, b.cs, kc, c.data + i * c.rs, c.rs, alpha, beta_k, N);
+      dot_row_block<4>(ak + i * a.rs, a.rs, bk, b.cs, kc, c.data + i * c.rs, c.rs, alpha, beta_k, bias_k, N);
+    for (; i < M; ++i)
+      dot_row_block<1>(ak + i * a.rs, a.rs, bk, b.cs, kc, c.data + i * c.rs, c.rs, alpha, beta_k, bias_k, N);
   }
 }
 
 }  // namespace
 
 // c must be row-major (cs == 1); a and b any strides.
-bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
+bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha, const float* bias) {
   const int64_t M = c.rows, N = c.cols, K = a.cols;
   if (M == 0 || N == 0) return true;
   if (K == 0 || alpha == 0.f) {
     for (int64_t i = 0; i < M; ++i)
       for (int64_t j = 0; j < N; ++j) {
         float& v = c.data[i * c.rs + j];
-        v = beta == 0.f ? 0.f : beta * v;
+        v = (beta == 0.f ? 0.f : beta * v) + (bias ? bias[j] : 0.f);
       }
     return true;
   }
@@ -360,15 +371,15 @@ bool sgemm(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha) {
   const bool narrow = 4 * N < 3 * ((N + NR - 1) / NR * NR);
   const bool dot_layout = (a.cs == 1 || K == 1) && (b.rs == 1 || K == 1);
   if (dot_layout && (narrow || (K >= 256 && K >= 8 * std::max(M, N)))) {
-    sgemm_dot(c, a, b, beta, alpha);
+    sgemm_dot(c, a, b, beta, alpha, bias);
     return true;
   }
   if (narrow) return false;
   // The panel height that pads M least; ties go to the taller panel.
   auto padded = [M](int64_t mr) { return (M + mr - 1) / mr * mr; };
-  if (padded(12) <= padded(8) && padded(12) <= padded(6)) sgemm_mr<12>(c, a, b, beta, alpha);
-  else if (padded(8) <= padded(6)) sgemm_mr<8>(c, a, b, beta, alpha);
-  else sgemm_mr<6>(c, a, b, beta, alpha);
+  if (padded(12) <= padded(8) && padded(12) <= padded(6)) sgemm_mr<12>(c, a, b, beta, alpha, bias);
+  else if (padded(8) <= padded(6)) sgemm_mr<8>(c, a, b, beta, alpha, bias);
+  else sgemm_mr<6>(c, a, b, beta, alpha, bias);
   return true;
 }
 

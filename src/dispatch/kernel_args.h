@@ -47,9 +47,11 @@ using SoftmaxBackwardFn = void (*)(const Tensor& grad_input, const Tensor& grad,
                                    const Tensor& output, int64_t dim);
 using SortFn = void (*)(const Tensor& values, const Tensor& indices, const Tensor& in, int64_t dim,
                         bool descending);
-/// out[b] = beta * out[b] + alpha * a[b] @ b[b]; all 3-D (a batch) or all
-/// 2-D (one product), same dtype.
-using GemmFn = void (*)(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha);
+/// out[b] = beta * out[b] + alpha * a[b] @ b[b] (+ bias): all 3-D (a batch)
+/// or all 2-D (one product), same dtype. bias, when defined: contiguous,
+/// [N], added to every row (a linear layer's), with beta == 0.
+using GemmFn = void (*)(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha,
+                        const Tensor& bias);
 using RandomFn = void (*)(const Tensor& out, Generator& gen, double a, double b);
 /// out[i] = 1 with probability p[i] (p same shape as out).
 using BernoulliFn = void (*)(const Tensor& out, const Tensor& p, Generator& gen);

@@ -35,10 +35,12 @@ void check_contraction(const char* op, const Tensor& a, const Tensor& b) {
               ": dim -1 of the first must equal dim -2 of the second)");
 }
 
-// out = beta * out + alpha * a @ b on 3-D batches or 2-D matrices (the
-// kernel reads no autograd state, so operands need no detached view).
-void run_gemm(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha) {
-  detail::kernel<GemmFn>(OpId::gemm, out.device())(out, a, b, beta, alpha);
+// out = beta * out + alpha * a @ b (+ bias on every row, beta 0) on 3-D
+// batches or 2-D matrices (the kernel reads no autograd state, so operands
+// need no detached view).
+void run_gemm(const Tensor& out, const Tensor& a, const Tensor& b, double beta, double alpha,
+              const Tensor& bias = Tensor()) {
+  detail::kernel<GemmFn>(OpId::gemm, out.device())(out, a, b, beta, alpha, bias);
 }
 
 // Saves t only when the formula that reads it will run.
@@ -300,14 +302,15 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   out_shape.back() = N;
   Tensor out = detail::make_tensor(out_shape, input.dtype(), input.device());
   Tensor out2 = input.dim() == 2 ? out : detail::make_view(out, {M, N}, {N, 1}, 0);
-  double beta = 0;
+  // The bias is added in the GEMM's epilogue: copying it into out first
+  // would be one more pass over the output.
+  Tensor b;
   if (bias.defined()) {
     NoGradGuard ng;
-    out2.copy_(bias.expand({M, N}));
-    beta = 1;
+    b = bias.contiguous();
   }
   const Tensor wt = detail::make_view(weight, {K, N}, {weight.stride(1), weight.stride(0)}, weight.storage_offset());
-  run_gemm(out2, x2, wt, beta, 1.0);
+  run_gemm(out2, x2, wt, 0.0, 1.0, b);
   // The originals are saved (not x2) so a create_graph backward reaches them.
   return autograd::record(
       "linear", {input, weight, bias}, out,

@@ -126,6 +126,42 @@ TEST(Linalg, FloatGemmPathsMatchFloat64) {
   EXPECT_FALSE(isnan(r).any().item<bool>());
 }
 
+// linear adds its bias in the GEMM's epilogue (packed tiles, the
+// inner-product path, Eigen's fallback with C pre-filled, an empty
+// contraction, the 16-bit and integer dtypes): every path against float64.
+TEST(Linalg, LinearBiasEveryGemmPath) {
+  Generator g(12);
+  int checked = 0;
+  for (int64_t M : {1, 5, 64, 130})
+    for (int64_t N : {1, 3, 10, 33, 77})
+      for (int64_t K : {0, 1, 17, 300})
+        for (bool transposed_x : {false, true}) {
+          Tensor x = transposed_x ? randn({K, M}, g).t() : randn({M, K}, g);
+          Tensor w = randn({N, K}, g), b = randn({N}, g);
+          Tensor ref = mm(x.to(kFloat64), w.to(kFloat64).t()) + b.to(kFloat64);
+          const double tol = 2e-5 * std::sqrt(double(K + 1)) + 1e-6;
+          EXPECT_CLOSE_TOL(linear(x, w, b).to(kFloat64), ref, tol, 1e-5)
+              << "M=" << M << " N=" << N << " K=" << K << " transposed x=" << transposed_x;
+          EXPECT_CLOSE_TOL(linear(x.to(kFloat64), w.to(kFloat64), b.to(kFloat64)), ref, 1e-12, 1e-12);
+          ++checked;
+        }
+  EXPECT_EQ(checked, 4 * 5 * 4 * 2);
+  // 3-D input, a strided bias, the 16-bit floats and integers
+  Tensor x3 = randn({2, 7, 20}, g), w = randn({9, 20}, g), b2 = randn({9, 2}, g).select(1, 0);
+  EXPECT_CLOSE_TOL(linear(x3, w, b2), matmul(x3, w.t()) + b2, 1e-5, 1e-5);
+  for (Dtype dt : {kFloat16, kBFloat16}) {
+    Tensor ref = linear(x3, w, b2);
+    EXPECT_CLOSE_TOL(linear(x3.to(dt), w.to(dt), b2.to(dt)).to(kFloat32), ref, 0.1, 0.05) << dt;
+  }
+  Tensor xi = arange(6, TensorOptions().dtype(kInt64)).reshape({2, 3});
+  Tensor wi = arange(12, TensorOptions().dtype(kInt64)).reshape({4, 3});
+  Tensor bi = tensor(std::vector<int64_t>{1, -2, 3, 100});
+  EXPECT_TRUE(equal(linear(xi, wi, bi), mm(xi, wi.t()) + bi));
+  // beta = 0 with a bias overwrites whatever the output held
+  Tensor r = linear(randn({20, 8}, g), randn({20, 8}, g), full({20}, 1.5));
+  EXPECT_FALSE(isnan(r).any().item<bool>());
+}
+
 TEST(Linalg, MatmulShapes) {
   struct Case {
     std::vector<int64_t> a, b, out;
