@@ -26,6 +26,19 @@ EMBER_API Tensor arange(const Scalar& start, const Scalar& end, const Scalar& st
                         const TensorOptions& options = {});
 EMBER_API Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps,
                           const TensorOptions& options = {});
+/// Window functions, as torch's (periodic: the first window_length values
+/// of the symmetric window of window_length + 1, for spectral analysis).
+/// Floating dtypes only; computed in double, then rounded to the dtype.
+/// Lengths 0 and 1 give [] and [1].
+EMBER_API Tensor hann_window(int64_t window_length, bool periodic = true, const TensorOptions& options = {});
+/// alpha - beta cos(2 pi n / (N - 1)).
+EMBER_API Tensor hamming_window(int64_t window_length, bool periodic = true, double alpha = 0.54, double beta = 0.46,
+                                const TensorOptions& options = {});
+EMBER_API Tensor blackman_window(int64_t window_length, bool periodic = true, const TensorOptions& options = {});
+EMBER_API Tensor bartlett_window(int64_t window_length, bool periodic = true, const TensorOptions& options = {});
+/// I0(beta sqrt(1 - (2 n / (N - 1) - 1)^2)) / I0(beta).
+EMBER_API Tensor kaiser_window(int64_t window_length, bool periodic = true, double beta = 12.0,
+                               const TensorOptions& options = {});
 EMBER_API Tensor eye(int64_t n, const TensorOptions& options = {});
 EMBER_API Tensor eye(int64_t n, int64_t m, const TensorOptions& options = {});
 EMBER_API Tensor empty_like(const Tensor& t, const TensorOptions& options = {});

@@ -1,5 +1,8 @@
-// CPU max pooling (MaxPool2dFn), one (n, c) plane per task. The backward is
-// a scatter_add of the gradient at the saved indices (src/nn).
+// CPU max pooling (MaxPool2dFn, MaxPool3dFn), one (n, c) plane or volume per
+// task. The backward is a scatter_add of the gradient at the saved indices
+// (src/nn). Regular 3-D pooling and adaptive pooling are both lists of
+// windows (PoolWindows), walked by one generic loop that 2-D shares.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -80,13 +83,71 @@ void max_pool_plane_dense(T* __restrict yp, int64_t* __restrict ip, const T* __r
   }
 }
 
+// The generic window loop, shared by max_pool2d (D = 1, one depth window)
+// and max_pool3d / adaptive_max_pool3d: every output reads the taps of its
+// (d, h, w) windows, in torch's order, starting from the first in-bounds
+// tap. NaN wins. Selects, not branches: on real data the comparison is a
+// coin flip the predictor loses.
+template <typename T, typename A = opmath_t<T>>
+void max_pool_volume_windows(T* __restrict yp, int64_t* __restrict ip, const T* __restrict vol, int64_t H, int64_t W,
+                             const PoolWindows& w) {
+  const int64_t OD = int64_t(w.start[0].size()), OH = int64_t(w.start[1].size()), OW = int64_t(w.start[2].size());
+  const int64_t sd = w.step[0], sh = w.step[1], sw = w.step[2];
+  for (int64_t od = 0; od < OD; ++od) {
+    const int64_t d0 = w.start[0][size_t(od)], d1 = w.end[0][size_t(od)];
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      const int64_t h0 = w.start[1][size_t(oh)], h1 = w.end[1][size_t(oh)];
+      for (int64_t ow = 0; ow < OW; ++ow) {
+        const int64_t w0 = w.start[2][size_t(ow)], w1 = w.end[2][size_t(ow)];
+        int64_t best = (d0 * H + h0) * W + w0;
+        A m = -std::numeric_limits<A>::infinity();
+        for (int64_t id = d0; id < d1; id += sd) {
+          for (int64_t ih = h0; ih < h1; ih += sh) {
+            const int64_t row = (id * H + ih) * W;
+            for (int64_t iw = w0; iw < w1; iw += sw) {
+              const A v = A(vol[row + iw]);
+              const bool take = v > m || v != v;
+              m = take ? v : m;
+              best = take ? row + iw : best;
+            }
+          }
+        }
+        const int64_t o = (od * OH + oh) * OW + ow;
+        yp[o] = static_cast<T>(m);
+        ip[o] = best;
+      }
+    }
+  }
+}
+
+// Windows of regular pooling along one dim: output i starts at i s - p,
+// moved forward by d onto the first in-bounds tap, and ends after tap k - 1.
+inline void regular_windows(PoolWindows& w, int dim, int64_t in, int64_t out, int64_t k, int64_t s, int64_t p,
+                            int64_t d) {
+  w.start[dim].resize(size_t(out));
+  w.end[dim].resize(size_t(out));
+  w.step[dim] = d;
+  for (int64_t i = 0; i < out; ++i) {
+    int64_t a = i * s - p;
+    const int64_t b = std::min(a + (k - 1) * d + 1, in);
+    while (a < 0) a += d;
+    w.start[dim][size_t(i)] = a;
+    w.end[dim][size_t(i)] = b;
+  }
+}
+
 template <typename T>
 void max_pool2d_impl(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g) {
-  using A = opmath_t<T>;
   const int64_t NC = in.size(0) * in.size(1), H = in.size(2), W = in.size(3);
   const int64_t L = g.oh * g.ow;
   const bool dense = g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 && (g.oh - 1) * g.sh + g.kh <= H &&
                      (g.ow - 1) * g.sw + g.kw <= W;
+  PoolWindows wins;
+  if (!dense) {
+    regular_windows(wins, 0, 1, 1, 1, 1, 0, 1);
+    regular_windows(wins, 1, H, g.oh, g.kh, g.sh, g.ph, g.dh);
+    regular_windows(wins, 2, W, g.ow, g.kw, g.sw, g.pw, g.dw);
+  }
   const T* x = in.data_ptr<T>();
   T* y = out.data_ptr<T>();
   int64_t* idx = indices.data_ptr<int64_t>();
@@ -94,39 +155,28 @@ void max_pool2d_impl(const Tensor& out, const Tensor& indices, const Tensor& in,
                [&](int64_t b, int64_t e) {
                  for (int64_t p = b; p < e; ++p) {
                    const T* plane = x + p * H * W;
-                   T* yp = y + p * L;
-                   int64_t* ip = idx + p * L;
-                   if (dense) {
-                     max_pool_plane_dense(yp, ip, plane, W, g);
-                     continue;
-                   }
-                   for (int64_t oh = 0; oh < g.oh; ++oh) {
-                     int64_t h0 = oh * g.sh - g.ph;
-                     const int64_t h1 = std::min(h0 + (g.kh - 1) * g.dh + 1, H);
-                     while (h0 < 0) h0 += g.dh;
-                     for (int64_t ow = 0; ow < g.ow; ++ow) {
-                       int64_t w0 = ow * g.sw - g.pw;
-                       const int64_t w1 = std::min(w0 + (g.kw - 1) * g.dw + 1, W);
-                       while (w0 < 0) w0 += g.dw;
-                       // torch's order: start at the first in-bounds tap; NaN wins.
-                       // Selects, not branches: on real data the comparison
-                       // is a coin flip the predictor loses.
-                       int64_t best = h0 * W + w0;
-                       A m = -std::numeric_limits<A>::infinity();
-                       for (int64_t ih = h0; ih < h1; ih += g.dh) {
-                         for (int64_t iw = w0; iw < w1; iw += g.dw) {
-                           const A v = A(plane[ih * W + iw]);
-                           const bool take = v > m || v != v;
-                           m = take ? v : m;
-                           best = take ? ih * W + iw : best;
-                         }
-                       }
-                       yp[oh * g.ow + ow] = static_cast<T>(m);
-                       ip[oh * g.ow + ow] = best;
-                     }
-                   }
+                   if (dense)
+                     max_pool_plane_dense(y + p * L, idx + p * L, plane, W, g);
+                   else
+                     max_pool_volume_windows(y + p * L, idx + p * L, plane, H, W, wins);
                  }
                });
+}
+
+template <typename T>
+void max_pool3d_impl(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolWindows& w) {
+  const int64_t NC = in.size(0) * in.size(1), D = in.size(2), H = in.size(3), W = in.size(4);
+  const int64_t L = out.numel() / std::max<int64_t>(NC, 1);
+  const T* x = in.data_ptr<T>();
+  T* y = out.data_ptr<T>();
+  int64_t* idx = indices.data_ptr<int64_t>();
+  // a rough per-plane cost: outputs times the taps of the first window
+  int64_t taps = 1;
+  for (int i = 0; i < 3; ++i)
+    if (!w.start[i].empty()) taps *= std::max<int64_t>(1, (w.end[i][0] - w.start[i][0] + w.step[i] - 1) / w.step[i]);
+  parallel_for(0, NC, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(L * taps, 1)), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; ++p) max_pool_volume_windows(y + p * L, idx + p * L, x + p * D * H * W, H, W, w);
+  });
 }
 
 void max_pool2d_kernel(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g) {
@@ -134,9 +184,15 @@ void max_pool2d_kernel(const Tensor& out, const Tensor& indices, const Tensor& i
                              [&](auto tag) { max_pool2d_impl<EMBER_TYPE(tag)>(out, indices, in, g); });
 }
 
+void max_pool3d_kernel(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolWindows& w) {
+  dispatch_types<FloatTypes>(in.dtype(), "max_pool3d",
+                             [&](auto tag) { max_pool3d_impl<EMBER_TYPE(tag)>(out, indices, in, w); });
+}
+
 }  // namespace
 
 EMBER_REGISTER_KERNEL(max_pool2d, CPU, max_pool2d_kernel);
+EMBER_REGISTER_KERNEL(max_pool3d, CPU, max_pool3d_kernel);
 
 }  // namespace cpu
 }  // namespace ember

@@ -305,7 +305,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 # ---------------------------------------------------------------- torch's top-level names (aten signatures)
 
-for _name in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d", "prelu", "pixel_shuffle",
+for _name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "prelu", "pixel_shuffle",
               "pixel_unshuffle", "hardshrink", "cosine_similarity", "pairwise_distance", "pdist"):
     TOP_LEVEL[_name] = globals()[_name] if _name in globals() else getattr(_F, _name)
 
@@ -374,6 +374,11 @@ def _aten_max_pool1d_with_indices(input, kernel_size, stride=(), padding=0, dila
 @_top_level
 def _aten_max_pool2d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
     return _F.max_pool2d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode, False)
+
+
+@_top_level
+def _aten_max_pool3d(input, kernel_size, stride=(), padding=0, dilation=1, ceil_mode=False):
+    return _F.max_pool3d(input, kernel_size, _pool_stride(stride), padding, dilation, ceil_mode, False)
 
 
 @_top_level

@@ -26,7 +26,8 @@ std::vector<int64_t> int_list(py::handle h, const char* what) {
   return v;
 }
 
-Tensor conv_nd(bool two_d, const Tensor& input, const Tensor& weight, const OptT& bias, py::handle stride,
+// sp: spatial dims (1, 2 or 3).
+Tensor conv_nd(int sp, const Tensor& input, const Tensor& weight, const OptT& bias, py::handle stride,
                py::handle padding, py::handle dilation, int64_t groups) {
   auto s = int_list(stride, "stride"), d = int_list(dilation, "dilation");
   if (py::isinstance<py::str>(padding)) {
@@ -34,12 +35,31 @@ Tensor conv_nd(bool two_d, const Tensor& input, const Tensor& weight, const OptT
     if (mode != "same" && mode != "valid")
       throw py::value_error("Invalid padding string '" + mode + "', should be one of {'valid', 'same'}");
     ember::PaddingMode pm(mode);
-    return two_d ? ember::conv2d(input, weight, opt(bias), s, pm, d, groups)
-                 : ember::conv1d(input, weight, opt(bias), s, pm, d, groups);
+    return sp == 3   ? ember::conv3d(input, weight, opt(bias), s, pm, d, groups)
+           : sp == 2 ? ember::conv2d(input, weight, opt(bias), s, pm, d, groups)
+                     : ember::conv1d(input, weight, opt(bias), s, pm, d, groups);
   }
   auto p = int_list(padding, "padding");
-  return two_d ? ember::conv2d(input, weight, opt(bias), s, p, d, groups)
-               : ember::conv1d(input, weight, opt(bias), s, p, d, groups);
+  return sp == 3   ? ember::conv3d(input, weight, opt(bias), s, p, d, groups)
+         : sp == 2 ? ember::conv2d(input, weight, opt(bias), s, p, d, groups)
+                   : ember::conv1d(input, weight, opt(bias), s, p, d, groups);
+}
+
+// An adaptive pool's output_size: an int, or a tuple with None for "the
+// input's size" in that dim, as torch.
+std::vector<int64_t> adaptive_size(const Tensor& input, py::handle output_size, size_t n, const char* op) {
+  if (!py::isinstance<py::tuple>(output_size) && !py::isinstance<py::list>(output_size))
+    return int_list(output_size, "output_size");
+  auto seq = py::reinterpret_borrow<py::sequence>(output_size);
+  if (seq.size() != n)
+    throw py::value_error(std::string(op) + ": output_size must have " + std::to_string(n) + " elements, got " +
+                          std::to_string(seq.size()));
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < n; ++i) {
+    py::object e = seq[i];
+    out.push_back(e.is_none() ? input.size(input.dim() - int64_t(n) + int64_t(i)) : e.cast<int64_t>());
+  }
+  return out;
 }
 
 // inplace=True: computed out of place, then copied back into input. When autograd records the op it runs
@@ -292,14 +312,19 @@ void init_nn(py::module_& root) {
   // ---- convolution ----
   m.def("conv1d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
                      py::object padding, py::object dilation, int64_t groups) {
-    return conv_nd(false, input, weight, bias, stride, padding, dilation, groups);
+    return conv_nd(1, input, weight, bias, stride, padding, dilation, groups);
   }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
         arg("dilation") = 1, arg("groups") = 1, "1-D convolution over input [N, C_in, L].");
   m.def("conv2d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
                      py::object padding, py::object dilation, int64_t groups) {
-    return conv_nd(true, input, weight, bias, stride, padding, dilation, groups);
+    return conv_nd(2, input, weight, bias, stride, padding, dilation, groups);
   }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
         arg("dilation") = 1, arg("groups") = 1, "2-D convolution over input [N, C_in, H, W].");
+  m.def("conv3d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
+                     py::object padding, py::object dilation, int64_t groups) {
+    return conv_nd(3, input, weight, bias, stride, padding, dilation, groups);
+  }, arg("input"), arg("weight"), arg("bias") = py::none(), arg("stride") = 1, arg("padding") = 0,
+        arg("dilation") = 1, arg("groups") = 1, "3-D convolution over input [N, C_in, D, H, W].");
   m.def("conv_transpose2d", [](const Tensor& input, const Tensor& weight, const OptT& bias, py::object stride,
                                py::object padding, py::object output_padding, int64_t groups, py::object dilation) {
     return ember::conv_transpose2d(input, weight, opt(bias), int_list(stride, "stride"), int_list(padding, "padding"),
@@ -373,6 +398,38 @@ void init_nn(py::module_& root) {
   m.def("adaptive_avg_pool1d", [](const Tensor& input, py::object output_size) {
     return ember::adaptive_avg_pool1d(input, int_list(output_size, "output_size"));
   }, arg("input"), arg("output_size"), "1-D adaptive average pooling over [N, C, L].");
+
+  // ---- 3-D pooling ----
+  m.def("max_pool3d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
+                         py::object dilation, bool ceil_mode, bool return_indices) -> py::object {
+    auto k = int_list(kernel_size, "kernel_size"), s = opt_stride(stride), p = int_list(padding, "padding"),
+         d = int_list(dilation, "dilation");
+    if (return_indices) {
+      auto r = ember::max_pool3d_with_indices(input, k, s, p, d, ceil_mode);
+      return py::make_tuple(std::get<0>(r), std::get<1>(r));
+    }
+    return py::cast(ember::max_pool3d(input, k, s, p, d, ceil_mode));
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("dilation") = 1,
+        arg("ceil_mode") = false, arg("return_indices") = false, "3-D max pooling over [N, C, D, H, W].");
+  m.def("avg_pool3d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
+                         bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
+    return ember::avg_pool3d(input, int_list(kernel_size, "kernel_size"), opt_stride(stride),
+                             int_list(padding, "padding"), ceil_mode, count_include_pad, divisor_override);
+  }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("ceil_mode") = false,
+        arg("count_include_pad") = true, arg("divisor_override") = py::none(),
+        "3-D average pooling over [N, C, D, H, W].");
+  m.def("adaptive_avg_pool3d", [](const Tensor& input, py::object output_size) {
+    return ember::adaptive_avg_pool3d(input, adaptive_size(input, output_size, 3, "adaptive_avg_pool3d"));
+  }, arg("input"), arg("output_size"), "3-D adaptive average pooling over [N, C, D, H, W].");
+  m.def("adaptive_max_pool3d", [](const Tensor& input, py::object output_size, bool return_indices) -> py::object {
+    auto o = adaptive_size(input, output_size, 3, "adaptive_max_pool3d");
+    if (return_indices) {
+      auto r = ember::adaptive_max_pool3d_with_indices(input, o);
+      return py::make_tuple(std::get<0>(r), std::get<1>(r));
+    }
+    return py::cast(ember::adaptive_max_pool3d(input, o));
+  }, arg("input"), arg("output_size"), arg("return_indices") = false,
+        "3-D adaptive max pooling over [N, C, D, H, W] (return_indices: also the flat argmax positions).");
 
   // ---- normalization ----
   m.def("batch_norm", [](const Tensor& input, const OptT& running_mean, const OptT& running_var, const OptT& weight,

@@ -243,6 +243,32 @@ void init_searching(py::module_& m, py::class_<Tensor>& c) {
   both(m, c, "take", [](T x, T index) { return ember::take(x, index); }, py::arg("index"));
 }
 
+// torch's window functions: (window_length, periodic=True, <parameters>, *,
+// dtype, layout, device, requires_grad).
+void init_windows(py::module_& m) {
+  using py::arg;
+#define EMBER_WINDOW(name)                                                                            \
+  m.def(#name, [](int64_t n, bool periodic, OptType dtype, py::object, OptDevice device, bool rg) { \
+    return ember::name(n, periodic, make_options(dtype, device, rg));                               \
+  }, arg("window_length"), arg("periodic") = true, py::kw_only(), arg("dtype") = py::none(),          \
+        arg("layout") = py::none(), arg("device") = py::none(), arg("requires_grad") = false, release);
+  EMBER_WINDOW(hann_window)
+  EMBER_WINDOW(blackman_window)
+  EMBER_WINDOW(bartlett_window)
+#undef EMBER_WINDOW
+  m.def("hamming_window", [](int64_t n, bool periodic, double alpha, double beta, OptType dtype, py::object,
+                             OptDevice device, bool rg) {
+    return ember::hamming_window(n, periodic, alpha, beta, make_options(dtype, device, rg));
+  }, arg("window_length"), arg("periodic") = true, arg("alpha") = 0.54, arg("beta") = 0.46, py::kw_only(),
+        arg("dtype") = py::none(), arg("layout") = py::none(), arg("device") = py::none(),
+        arg("requires_grad") = false, release);
+  m.def("kaiser_window", [](int64_t n, bool periodic, double beta, OptType dtype, py::object, OptDevice device,
+                            bool rg) {
+    return ember::kaiser_window(n, periodic, beta, make_options(dtype, device, rg));
+  }, arg("window_length"), arg("periodic") = true, arg("beta") = 12.0, py::kw_only(), arg("dtype") = py::none(),
+        arg("layout") = py::none(), arg("device") = py::none(), arg("requires_grad") = false, release);
+}
+
 }  // namespace
 
 void init_ops_more(py::module_& m, py::class_<Tensor>& c) {
@@ -250,6 +276,7 @@ void init_ops_more(py::module_& m, py::class_<Tensor>& c) {
   init_math(m, c);
   init_reductions(m, c);
   init_searching(m, c);
+  init_windows(m);
 }
 
 }  // namespace ember_py

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "ember/dtype.h"
 #include "ember/generator.h"
@@ -75,6 +76,27 @@ struct ConvGeom {
 /// with the sum of every column entry that reads each pixel.
 using Im2colFn = void (*)(const Tensor& col, const Tensor& im, const ConvGeom& g);
 using Col2imFn = void (*)(const Tensor& im, const Tensor& col, const ConvGeom& g);
+/// The 3-D geometry: depth's kernel, stride, padding, dilation and output
+/// size, with the (h, w) plane's ConvGeom.
+struct ConvGeom3d {
+  int64_t kd, sd, pd, dd, od;
+  ConvGeom hw;
+};
+/// col: [C * kd * kh * kw, N, od * oh * ow], vol: [N, C, D, H, W], the 3-D
+/// im2col / col2im (same contract; col2vol overwrites vol).
+using Vol2colFn = void (*)(const Tensor& col, const Tensor& vol, const ConvGeom3d& g);
+using Col2volFn = void (*)(const Tensor& vol, const Tensor& col, const ConvGeom3d& g);
+/// The windows of a 3-D max pool, one list per dim (d, h, w): output index
+/// i reads input positions start[i], start[i] + step, ... < end[i] (already
+/// clipped to the input). Regular pooling and adaptive pooling both are this.
+struct PoolWindows {
+  std::vector<int64_t> start[3], end[3];
+  int64_t step[3] = {1, 1, 1};
+};
+/// out and indices (int64, flat position in the input volume):
+/// [N, C, od, oh, ow]; in: [N, C, D, H, W] contiguous. Ties go to the first
+/// tap in (d, h, w) order; NaN wins, as torch.
+using MaxPool3dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolWindows& w);
 /// out and indices (int64, flat position in the input plane): [N, C, oh, ow];
 /// in: [N, C, H, W] contiguous. NaN wins, as torch.
 using MaxPool2dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g);

@@ -1,4 +1,5 @@
-// Convolution: conv1d, conv2d, conv_transpose1d, conv_transpose2d as im2col + one GEMM.
+// Convolution: conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d as
+// im2col (vol2col for 3-D) + one GEMM.
 //
 // Note [Convolution as im2col + GEMM]
 // im2col lays the input out as col [C k k, N L] (L = output positions; see
@@ -46,6 +47,34 @@ Tensor col2im(const Tensor& col, const ConvGeom& g, int64_t C, int64_t H, int64_
   return autograd::record("col2im", {col}, im, [g](const Tensor& grad) { return tensor_list{im2col(grad, g)}; });
 }
 
+std::vector<int64_t> expand_n(IntArrayRef v, size_t n, const char* op, const char* name) {
+  EMBER_CHECK(v.size() == 1 || v.size() == n, op, ": ", name, " must have 1 or ", n, " elements, got ", v.size(), " (",
+              v, ")");
+  return v.size() == 1 ? std::vector<int64_t>(n, v[0]) : std::vector<int64_t>(v.begin(), v.end());
+}
+
+Tensor vol2col(const Tensor& x, const ConvGeom3d& g) {
+  const Tensor xc = x.detach().contiguous();
+  const int64_t N = x.size(0), C = x.size(1), D = x.size(2), H = x.size(3), W = x.size(4);
+  Tensor col = empty({C * g.kd * g.hw.kh * g.hw.kw, N, g.od * g.hw.oh * g.hw.ow}, x.options());
+  if (col.numel() > 0) kernel<Vol2colFn>(OpId::vol2col, x.device())(col, xc, g);
+  return autograd::record("vol2col", {x}, col,
+                          [g, C, D, H, W](const Tensor& grad) { return tensor_list{col2vol(grad, g, C, D, H, W)}; });
+}
+
+Tensor col2vol(const Tensor& col, const ConvGeom3d& g, int64_t C, int64_t D, int64_t H, int64_t W) {
+  const Tensor cc = col.detach().contiguous();
+  const int64_t N = col.size(1);
+  Tensor vol = empty({N, C, D, H, W}, col.options());
+  if (vol.numel() > 0) {
+    if (cc.numel() > 0)
+      kernel<Col2volFn>(OpId::col2vol, col.device())(vol, cc, g);
+    else
+      vol.zero_();
+  }
+  return autograd::record("col2vol", {col}, vol, [g](const Tensor& grad) { return tensor_list{vol2col(grad, g)}; });
+}
+
 }  // namespace detail
 
 namespace {
@@ -53,7 +82,9 @@ namespace {
 // Shared checks of conv1d / conv2d. `sp` spatial dims (1 or 2); input is
 // batched ([N, C, *]) here. Returns nothing; throws naming `op`.
 void check_conv(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, int64_t groups, int sp) {
-  const char* wshape = sp == 2 ? "[C_out, C_in / groups, kH, kW]" : "[C_out, C_in / groups, kW]";
+  const char* wshape = sp == 3   ? "[C_out, C_in / groups, kD, kH, kW]"
+                       : sp == 2 ? "[C_out, C_in / groups, kH, kW]"
+                                 : "[C_out, C_in / groups, kW]";
   EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight ", wshape, ", got shape ", weight.sizes());
   EMBER_CHECK(groups > 0, op, ": non-positive groups is not supported (got ", groups, ")");
   EMBER_CHECK_TYPE(input.dtype() == weight.dtype(), op, ": input (", input.dtype(), ") and weight (", weight.dtype(),
@@ -75,7 +106,7 @@ void check_conv(const char* op, const Tensor& input, const Tensor& weight, const
 
 void check_geometry(const char* op, const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                     const std::vector<int64_t>& dilation) {
-  for (int i = 0; i < 2; ++i) {
+  for (size_t i = 0; i < stride.size(); ++i) {
     EMBER_CHECK(stride[i] > 0, op, ": stride must be positive, got ", IntArrayRef(stride));
     EMBER_CHECK(padding[i] >= 0, op, ": padding must be non-negative, got ", IntArrayRef(padding));
     EMBER_CHECK(dilation[i] > 0, op, ": dilation must be positive, got ", IntArrayRef(dilation));
@@ -114,12 +145,43 @@ Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tenso
   return out.reshape({O, N, g.oh, g.ow}).permute({1, 0, 2, 3}).contiguous();
 }
 
+// x: [N, C, D, H, W]  w: [O, C / G, kd, kh, kw]  bias: [O] -> [N, O, od, oh, ow].
+// conv2d_core with vol2col in place of im2col.
+Tensor conv3d_core(const char* op, const Tensor& x, const Tensor& w, const Tensor& bias, const std::vector<int64_t>& s,
+                   const std::vector<int64_t>& p, const std::vector<int64_t>& d, int64_t G) {
+  const int64_t N = x.size(0), C = x.size(1), D = x.size(2), H = x.size(3), W = x.size(4);
+  const int64_t O = w.size(0), kd = w.size(2), kh = w.size(3), kw = w.size(4);
+  const int64_t ekd = d[0] * (kd - 1) + 1, ekh = d[1] * (kh - 1) + 1, ekw = d[2] * (kw - 1) + 1;
+  EMBER_CHECK(ekd <= D + 2 * p[0] && ekh <= H + 2 * p[1] && ekw <= W + 2 * p[2], op, ": kernel size ", kd, "x", kh, "x",
+              kw, " (", ekd, "x", ekh, "x", ekw, " with dilation) can't be greater than the padded input size ",
+              D + 2 * p[0], "x", H + 2 * p[1], "x", W + 2 * p[2], " (input shape ", x.sizes(), ", padding ",
+              IntArrayRef(p), ")");
+  ConvGeom3d g{kd,
+               s[0],
+               p[0],
+               d[0],
+               (D + 2 * p[0] - ekd) / s[0] + 1,
+               ConvGeom{kh, kw, s[1], s[2], p[1], p[2], d[1], d[2], (H + 2 * p[1] - ekh) / s[1] + 1,
+                        (W + 2 * p[2] - ekw) / s[2] + 1}};
+  const int64_t L = g.od * g.hw.oh * g.hw.ow, Kg = (C / G) * kd * kh * kw;
+  Tensor col = detail::vol2col(x, g);  // [C kd kh kw, N, L]
+  Tensor out;                          // [O, N L]
+  if (G == 1) {
+    out = bias.defined() ? addmm(bias.reshape({O, 1}), w.reshape({O, Kg}), col.reshape({Kg, N * L}))
+                         : mm(w.reshape({O, Kg}), col.reshape({Kg, N * L}));
+  } else {
+    out = matmul(w.reshape({G, O / G, Kg}), col.reshape({G, Kg, N * L})).reshape({O, N * L});
+    if (bias.defined()) out = out + bias.reshape({O, 1});
+  }
+  return out.reshape({O, N, g.od, g.hw.oh, g.hw.ow}).permute({1, 0, 2, 3, 4}).contiguous();
+}
+
 // Unbatched input ([C, *]) runs as a batch of one, as torch.
 Tensor conv_entry(const char* op, const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
                   IntArrayRef padding, IntArrayRef dilation, int64_t groups, int sp) {
   detail::check_defined(input, op);
   detail::check_defined(weight, op);
-  const char* ishape = sp == 2 ? "[N, C, H, W]" : "[N, C, L]";
+  const char* ishape = sp == 3 ? "[N, C, D, H, W]" : sp == 2 ? "[N, C, H, W]" : "[N, C, L]";
   EMBER_CHECK(input.dim() == sp + 1 || input.dim() == sp + 2, op, ": expected ", sp + 1, "-D (unbatched) or ", sp + 2,
               "-D (batched) input ", ishape, ", got shape ", input.sizes());
   const bool batched = input.dim() == sp + 2;
@@ -127,6 +189,14 @@ Tensor conv_entry(const char* op, const Tensor& input, const Tensor& weight, con
   check_conv(op, x, weight, bias, groups, sp);
   std::vector<int64_t> s, p, d;
   Tensor w = weight;
+  if (sp == 3) {
+    s = detail::expand_n(stride, 3, op, "stride");
+    p = detail::expand_n(padding, 3, op, "padding");
+    d = detail::expand_n(dilation, 3, op, "dilation");
+    check_geometry(op, s, p, d);
+    Tensor out = conv3d_core(op, x, w, bias, s, p, d, groups);
+    return batched ? out : out.squeeze(0);
+  }
   if (sp == 2) {
     s = detail::expand_pair(stride, op, "stride");
     p = detail::expand_pair(padding, op, "padding");
@@ -157,8 +227,9 @@ Tensor conv_entry_str(const char* op, const Tensor& input, const Tensor& weight,
     EMBER_CHECK(v == 1, op, ": padding='same' is not supported for strided convolutions (stride ", stride, ")");
   detail::check_defined(weight, op);
   EMBER_CHECK(weight.dim() == sp + 2, op, ": expected ", sp + 2, "-D weight, got shape ", weight.sizes());
-  std::vector<int64_t> d =
-      sp == 2 ? detail::expand_pair(dilation, op, "dilation") : std::vector<int64_t>{dilation.size() ? dilation[0] : 1};
+  std::vector<int64_t> d = sp == 3   ? detail::expand_n(dilation, 3, op, "dilation")
+                           : sp == 2 ? detail::expand_pair(dilation, op, "dilation")
+                                     : std::vector<int64_t>{dilation.size() ? dilation[0] : 1};
   std::vector<int64_t> left(sp), extra;  // extra: F.pad order, last dim first
   bool asym = false;
   for (int i = sp - 1; i >= 0; --i) {
@@ -181,6 +252,14 @@ Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, Int
 Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride, IntArrayRef padding,
               IntArrayRef dilation, int64_t groups) {
   return conv_entry("conv1d", input, weight, bias, stride, padding, dilation, groups, 1);
+}
+Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride, IntArrayRef padding,
+              IntArrayRef dilation, int64_t groups) {
+  return conv_entry("conv3d", input, weight, bias, stride, padding, dilation, groups, 3);
+}
+Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+              const PaddingMode& padding, IntArrayRef dilation, int64_t groups) {
+  return conv_entry_str("conv3d", input, weight, bias, stride, padding.value, dilation, groups, 3);
 }
 Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
               const PaddingMode& padding, IntArrayRef dilation, int64_t groups) {

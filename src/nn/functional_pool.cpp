@@ -1,7 +1,9 @@
 // Pooling: max_pool2d (a kernel; backward scatters the gradient at the
 // saved indices), avg_pool2d (im2col, then a sum over each window and a
 // divide) and adaptive_avg_pool2d (two averaging matrices: windows are
-// products of a row range and a column range, so the pool is separable).
+// products of a row range and a column range, so the pool is separable);
+// their 3-D forms the same way (vol2col, three matrices), max_pool3d and
+// adaptive_max_pool3d through one kernel over lists of windows.
 #include <cmath>
 #include <tuple>
 #include <vector>
@@ -221,6 +223,187 @@ Tensor adaptive_avg_pool1d(const Tensor& input, IntArrayRef output_size) {
   EMBER_CHECK(input.size(-1) > 0, op, ": expected input with non-zero L, got shape ", input.sizes());
   EMBER_CHECK(o >= 0, op, ": output_size must be non-negative, got ", o);
   return adaptive_avg_pool2d(input.unsqueeze(-2), std::vector<int64_t>{1, o}).squeeze(-2);
+}
+
+// ---- 3-D pooling
+namespace {
+
+struct Pool3d {
+  Tensor x;  // [N, C, D, H, W]
+  bool batched;
+  std::vector<int64_t> k, s, p, d, in, out;  // (d, h, w) each
+};
+
+void check_pool3d_input(const char* op, const Tensor& input) {
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 4 || input.dim() == 5, op,
+              ": expected 4-D (unbatched) or 5-D (batched) input [N, C, D, H, W], got shape ", input.sizes());
+  for (int64_t i = input.dim() - 4; i < input.dim(); ++i)
+    EMBER_CHECK(input.size(i) > 0, op, ": expected input with non-zero C, D, H and W, got shape ", input.sizes());
+}
+
+Pool3d pool3d_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
+                    IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  check_pool3d_input(op, input);
+  Pool3d r;
+  r.k = detail::expand_n(kernel_size, 3, op, "kernel_size");
+  r.s = stride.empty() ? r.k : detail::expand_n(stride, 3, op, "stride");
+  r.p = detail::expand_n(padding, 3, op, "padding");
+  r.d = detail::expand_n(dilation, 3, op, "dilation");
+  for (int i = 0; i < 3; ++i) {
+    EMBER_CHECK(r.k[i] > 0, op, ": kernel_size must be positive, got ", IntArrayRef(r.k));
+    EMBER_CHECK(r.s[i] > 0, op, ": stride must be positive, got ", IntArrayRef(r.s));
+    EMBER_CHECK(r.d[i] > 0, op, ": dilation must be positive, got ", IntArrayRef(r.d));
+    EMBER_CHECK(r.p[i] >= 0 && r.p[i] <= r.k[i] / 2, op,
+                ": pad should be at most half of the kernel size, got padding ", IntArrayRef(r.p), " and kernel_size ",
+                IntArrayRef(r.k));
+  }
+  r.batched = input.dim() == 5;
+  r.x = r.batched ? input : input.unsqueeze(0);
+  for (int i = 0; i < 3; ++i) {
+    r.in.push_back(r.x.size(2 + i));
+    r.out.push_back(pool_out(r.in[i], r.k[i], r.p[i], r.s[i], r.d[i], ceil_mode));
+  }
+  EMBER_CHECK(r.out[0] > 0 && r.out[1] > 0 && r.out[2] > 0, op, ": output size ", r.out[0], "x", r.out[1], "x",
+              r.out[2], " is too small (input shape ", input.sizes(), ", kernel_size ", IntArrayRef(r.k), ", padding ",
+              IntArrayRef(r.p), ", dilation ", IntArrayRef(r.d), ")");
+  return r;
+}
+
+// Runs the max_pool3d kernel over windows of x [N, C, D, H, W]; backward
+// scatters the gradient at the indices, as max_pool2d's.
+std::tuple<Tensor, Tensor> max_pool_windows(const char* op, const Tensor& x, const PoolWindows& w, bool batched) {
+  EMBER_CHECK_TYPE(is_floating_point(x.dtype()), op, ": expected a floating-point input, got ", x.dtype());
+  const int64_t N = x.size(0), C = x.size(1), P = x.size(2) * x.size(3) * x.size(4);
+  const int64_t od = int64_t(w.start[0].size()), oh = int64_t(w.start[1].size()), ow = int64_t(w.start[2].size());
+  const Tensor xc = x.detach().contiguous();
+  Tensor out = empty({N, C, od, oh, ow}, x.options());
+  Tensor idx = empty({N, C, od, oh, ow}, TensorOptions().dtype(kInt64).device(x.device()));
+  if (out.numel() > 0) detail::kernel<MaxPool3dFn>(OpId::max_pool3d, x.device())(out, idx, xc, w);
+  out = autograd::record(op, {x}, out, [idx, N, C, P, sizes = x.sizes().vec()](const Tensor& grad) {
+    const int64_t L = idx.numel() / std::max<int64_t>(N * C, 1);
+    Tensor gi = zeros({N * C, P}, grad.options());
+    if (is_grad_enabled())  // create_graph: out of place, differentiable in grad
+      gi = ember::scatter_add(gi, 1, idx.reshape({N * C, L}), grad.reshape({N * C, L}));
+    else
+      gi.scatter_add_(1, idx.reshape({N * C, L}), grad.reshape({N * C, L}));
+    return tensor_list{gi.reshape(sizes)};
+  });
+  if (!batched) return {out.squeeze(0), idx.squeeze(0)};
+  return {out, idx};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride,
+                                                   IntArrayRef padding, IntArrayRef dilation, bool ceil_mode) {
+  const char* op = "max_pool3d";
+  Pool3d P = pool3d_setup(op, input, kernel_size, stride, padding, dilation, ceil_mode);
+  PoolWindows w;
+  for (int i = 0; i < 3; ++i) {
+    w.step[i] = P.d[i];
+    for (int64_t o = 0; o < P.out[i]; ++o) {
+      // first in-bounds tap of window o, and the end after its last tap
+      int64_t a = o * P.s[i] - P.p[i];
+      const int64_t b = std::min(a + (P.k[i] - 1) * P.d[i] + 1, P.in[i]);
+      while (a < 0) a += P.d[i];
+      w.start[i].push_back(a);
+      w.end[i].push_back(b);
+    }
+  }
+  return max_pool_windows(op, P.x, w, P.batched);
+}
+
+Tensor max_pool3d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding,
+                  IntArrayRef dilation, bool ceil_mode) {
+  return std::get<0>(max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode));
+}
+
+// avg_pool2d's method in 3-D: window sums from vol2col divided by the
+// divisor, which factors into depth x rows x columns.
+Tensor avg_pool3d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride, IntArrayRef padding, bool ceil_mode,
+                  bool count_include_pad, std::optional<int64_t> divisor_override) {
+  const char* op = "avg_pool3d";
+  const int64_t one = 1;
+  Pool3d P = pool3d_setup(op, input, kernel_size, stride, padding, one, ceil_mode);
+  EMBER_CHECK(!divisor_override || *divisor_override != 0, op, ": divisor must be not zero");
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
+  const Tensor& x = P.x;
+  const int64_t N = x.size(0), C = x.size(1), K = P.k[0] * P.k[1] * P.k[2];
+  const int64_t od = P.out[0], oh = P.out[1], ow = P.out[2];
+  std::vector<double> dv(od * oh * ow);
+  if (divisor_override) {
+    std::fill(dv.begin(), dv.end(), double(*divisor_override));
+  } else {
+    std::vector<double> c[3];
+    for (int i = 0; i < 3; ++i) {
+      for (int64_t o = 0; o < P.out[i]; ++o) {
+        int64_t a = o * P.s[i] - P.p[i], b = std::min(a + P.k[i], P.in[i] + P.p[i]);
+        const int64_t padded = b - a;
+        a = std::max<int64_t>(a, 0), b = std::min(b, P.in[i]);
+        c[i].push_back(count_include_pad ? double(padded) : double(std::max<int64_t>(b - a, 0)));
+      }
+    }
+    for (int64_t i = 0; i < od; ++i)
+      for (int64_t j = 0; j < oh; ++j)
+        for (int64_t l = 0; l < ow; ++l) {
+          const double v = c[0][i] * c[1][j] * c[2][l];
+          dv[(i * oh + j) * ow + l] = v > 0 ? v : 1.0;
+        }
+  }
+  Tensor div = tensor(dv, TensorOptions().dtype(kFloat64)).to(x.device(), x.dtype()).reshape({od, oh, ow});
+  ConvGeom3d g{P.k[0], P.s[0], P.p[0], 1, od, ConvGeom{P.k[1], P.k[2], P.s[1], P.s[2], P.p[1], P.p[2], 1, 1, oh, ow}};
+  Tensor sums = detail::vol2col(x, g).reshape({C, K, N, od, oh, ow}).sum({1});  // [C, N, od, oh, ow]
+  Tensor out = (sums / div).permute({1, 0, 2, 3, 4}).contiguous();
+  return P.batched ? out : out.squeeze(0);
+}
+
+namespace {
+
+std::vector<int64_t> adaptive3d_setup(const char* op, const Tensor& input, IntArrayRef output_size) {
+  check_pool3d_input(op, input);
+  auto o = detail::expand_n(output_size, 3, op, "output_size");
+  EMBER_CHECK(o[0] >= 0 && o[1] >= 0 && o[2] >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
+  return o;
+}
+
+}  // namespace
+
+Tensor adaptive_avg_pool3d(const Tensor& input, IntArrayRef output_size) {
+  const char* op = "adaptive_avg_pool3d";
+  auto o = adaptive3d_setup(op, input, output_size);
+  const int64_t D = input.size(-3), H = input.size(-2), W = input.size(-1);
+  if (o[0] == 1 && o[1] == 1 && o[2] == 1) return input.mean({-3, -2, -1}, true);
+  if (o[0] == D && o[1] == H && o[2] == W) return input.clone();
+  // out = Pd x Ph x Pw applied one dim at a time, each folded into one mm
+  Tensor y = matmul(input, adaptive_matrix(o[2], W, input).t());         // [.., D, H, ow]
+  y = matmul(y.transpose(-2, -1), adaptive_matrix(o[1], H, input).t());  // [.., D, ow, oh]
+  y = y.transpose(-2, -1).flatten(-2, -1);                               // [.., D, oh ow]
+  y = matmul(y.transpose(-2, -1), adaptive_matrix(o[0], D, input).t());  // [.., oh ow, od]
+  std::vector<int64_t> shape(input.sizes().begin(), input.sizes().end() - 3);
+  shape.insert(shape.end(), {o[0], o[1], o[2]});
+  return y.transpose(-2, -1).reshape(shape);
+}
+
+std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input, IntArrayRef output_size) {
+  const char* op = "adaptive_max_pool3d";
+  auto o = adaptive3d_setup(op, input, output_size);
+  const bool batched = input.dim() == 5;
+  Tensor x = batched ? input : input.unsqueeze(0);
+  PoolWindows w;
+  for (int i = 0; i < 3; ++i) {
+    const int64_t in = x.size(2 + i);
+    for (int64_t j = 0; j < o[i]; ++j) {  // [floor(j in / o), ceil((j + 1) in / o))
+      w.start[i].push_back((j * in) / o[i]);
+      w.end[i].push_back(((j + 1) * in + o[i] - 1) / o[i]);
+    }
+  }
+  return max_pool_windows(op, x, w, batched);
+}
+
+Tensor adaptive_max_pool3d(const Tensor& input, IntArrayRef output_size) {
+  return std::get<0>(adaptive_max_pool3d_with_indices(input, output_size));
 }
 
 }  // namespace ember

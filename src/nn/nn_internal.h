@@ -20,6 +20,12 @@ std::vector<int64_t> expand_pair(IntArrayRef v, const char* op, const char* name
 Tensor im2col(const Tensor& x, const ConvGeom& g);
 /// The adjoint of im2col: col [C * kh * kw, N, oh * ow] -> [N, C, H, W].
 Tensor col2im(const Tensor& col, const ConvGeom& g, int64_t C, int64_t H, int64_t W);
+/// A 1- or n-element argument as n values (torch's int-or-tuple).
+std::vector<int64_t> expand_n(IntArrayRef v, size_t n, const char* op, const char* name);
+/// The 3-D pair: [C * kd * kh * kw, N, od * oh * ow] columns of x
+/// [N, C, D, H, W], and its adjoint; each is the other's backward.
+Tensor vol2col(const Tensor& x, const ConvGeom3d& g);
+Tensor col2vol(const Tensor& col, const ConvGeom3d& g, int64_t C, int64_t D, int64_t H, int64_t W);
 
 }  // namespace detail
 }  // namespace ember

@@ -1,5 +1,6 @@
 // Factory functions: empty, zeros, ones, full, arange, linspace, eye,
-// *_like, random tensors, tensor(...) from values, from_blob.
+// *_like, random tensors, tensor(...) from values, from_blob, and the
+// window functions (hann_window, ...).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -132,6 +133,57 @@ Tensor linspace(const Scalar& start, const Scalar& end, int64_t steps, const Ten
   out = out.to(t);
   if (!o.device().is_cpu()) out = out.to(o.device());
   return finish(out, o);
+}
+
+// ---------------- window functions ----------------
+// torch's formulas (aten TensorFactories), evaluated in double: value(n, M)
+// for n in [0, M) with M = window_length (+ 1 when periodic, the extra
+// value dropped).
+namespace {
+template <typename F>
+Tensor make_window(const char* op, int64_t window_length, bool periodic, const TensorOptions& o, F value) {
+  EMBER_CHECK(window_length >= 0, op, ": requires non-negative window_length, got window_length=", window_length);
+  EMBER_CHECK(is_floating_point(o.dtype()), op, ": expects floating point dtypes, got ", o.dtype());
+  std::vector<double> v(size_t(window_length), 1.0);
+  if (window_length > 1) {
+    const int64_t M = periodic ? window_length + 1 : window_length;
+    for (int64_t n = 0; n < window_length; ++n) v[size_t(n)] = value(double(n), double(M));
+  }
+  Tensor out = make_tensor({window_length}, kFloat64, Device(kCPU));
+  std::copy(v.begin(), v.end(), static_cast<double*>(out.data_ptr()));
+  out = out.to(o.dtype());
+  if (!o.device().is_cpu()) out = out.to(o.device());
+  return finish(out, o);
+}
+}  // namespace
+
+// Each formula in torch's order of operations, so float64 windows agree to
+// the last bit where the libm does.
+Tensor hamming_window(int64_t window_length, bool periodic, double alpha, double beta, const TensorOptions& o) {
+  return make_window("hamming_window", window_length, periodic, o,
+                     [=](double n, double M) { return std::cos(n * (2 * M_PI / (M - 1))) * -beta + alpha; });
+}
+Tensor hann_window(int64_t window_length, bool periodic, const TensorOptions& o) {
+  return make_window("hann_window", window_length, periodic, o,
+                     [](double n, double M) { return std::cos(n * (2 * M_PI / (M - 1))) * -0.5 + 0.5; });
+}
+Tensor blackman_window(int64_t window_length, bool periodic, const TensorOptions& o) {
+  return make_window("blackman_window", window_length, periodic, o, [](double n, double M) {
+    const double t = n * (M_PI / (M - 1));
+    return std::cos(t * 4) * 0.08 - std::cos(t * 2) * 0.5 + 0.42;
+  });
+}
+Tensor bartlett_window(int64_t window_length, bool periodic, const TensorOptions& o) {
+  return make_window("bartlett_window", window_length, periodic, o, [](double n, double M) {
+    const double t = n * (2.0 / (M - 1));  // rises to 1 at the middle, then falls
+    return n <= std::floor((M - 1) / 2) ? t : 2 - t;
+  });
+}
+Tensor kaiser_window(int64_t window_length, bool periodic, double beta, const TensorOptions& o) {
+  return make_window("kaiser_window", window_length, periodic, o, [=](double n, double M) {
+    const double a = (M - 1) / 2, r = (n - a) / a;
+    return std::cyl_bessel_i(0.0, beta * std::sqrt(std::max(0.0, 1 - r * r))) / std::cyl_bessel_i(0.0, beta);
+  });
 }
 
 Tensor eye(int64_t n, const TensorOptions& o) { return eye(n, n, o); }

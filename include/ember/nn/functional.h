@@ -40,6 +40,13 @@ EMBER_API Tensor conv2d(const Tensor& input, const Tensor& weight, const Tensor&
                         const PaddingMode& padding, IntArrayRef dilation = 1, int64_t groups = 1);
 EMBER_API Tensor conv1d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
                         const PaddingMode& padding, IntArrayRef dilation = 1, int64_t groups = 1);
+/// input [N, C_in, D, H, W] or unbatched [C_in, D, H, W], weight
+/// [C_out, C_in/groups, kD, kH, kW] -> [N, C_out, D_out, H_out, W_out]. stride,
+/// padding and dilation: one value or one per spatial dim (d, h, w).
+EMBER_API Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
+                        IntArrayRef stride = 1, IntArrayRef padding = 0, IntArrayRef dilation = 1, int64_t groups = 1);
+EMBER_API Tensor conv3d(const Tensor& input, const Tensor& weight, const Tensor& bias, IntArrayRef stride,
+                        const PaddingMode& padding, IntArrayRef dilation = 1, int64_t groups = 1);
 /// weight [C_in, C_out/groups, kH, kW].
 EMBER_API Tensor conv_transpose2d(const Tensor& input, const Tensor& weight, const Tensor& bias = Tensor(),
                                   IntArrayRef stride = 1, IntArrayRef padding = 0,
@@ -74,6 +81,25 @@ EMBER_API std::tuple<Tensor, Tensor> max_pool1d_with_indices(const Tensor& input
 EMBER_API Tensor avg_pool1d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
                             IntArrayRef padding = 0, bool ceil_mode = false, bool count_include_pad = true);
 EMBER_API Tensor adaptive_avg_pool1d(const Tensor& input, IntArrayRef output_size);
+
+/// 3-D pooling over input [N, C, D, H, W] or unbatched [C, D, H, W].
+/// kernel_size, stride (empty: kernel_size), padding and dilation: one value
+/// or three (d, h, w). max_pool3d's indices are flat positions in each
+/// input volume (d H W + h W + w), as torch.
+EMBER_API Tensor max_pool3d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
+                            IntArrayRef padding = 0, IntArrayRef dilation = 1, bool ceil_mode = false);
+EMBER_API std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, IntArrayRef kernel_size,
+                                                             IntArrayRef stride = {}, IntArrayRef padding = 0,
+                                                             IntArrayRef dilation = 1, bool ceil_mode = false);
+EMBER_API Tensor avg_pool3d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
+                            IntArrayRef padding = 0, bool ceil_mode = false, bool count_include_pad = true,
+                            std::optional<int64_t> divisor_override = std::nullopt);
+/// output_size: one value or three (d, h, w). Output d reads input slices
+/// [floor(d D / oD), ceil((d + 1) D / oD)), and so on, as torch.
+EMBER_API Tensor adaptive_avg_pool3d(const Tensor& input, IntArrayRef output_size);
+EMBER_API Tensor adaptive_max_pool3d(const Tensor& input, IntArrayRef output_size);
+/// (output, indices): flat positions in each input volume.
+EMBER_API std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input, IntArrayRef output_size);
 
 // ---------------------------------------------------------- normalization
 /// Training: normalizes with batch statistics and updates running_mean /

@@ -525,3 +525,4 @@ EMBER_LOSS_MODULE(HuberLoss, ember::huber_loss(input, target, reduction));
 }  // namespace ember
 
 #include "ember/nn/layers_extra.h"
+#include "ember/nn/layers_3d.h"

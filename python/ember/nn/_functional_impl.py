@@ -7,6 +7,7 @@ from .._C import _nn as _F
 
 conv1d = _F.conv1d
 conv2d = _F.conv2d
+conv3d = _F.conv3d
 conv_transpose2d = _F.conv_transpose2d
 conv_transpose1d = _F.conv_transpose1d
 max_pool2d_with_indices = _F.max_pool2d_with_indices
@@ -14,6 +15,8 @@ avg_pool2d = _F.avg_pool2d
 adaptive_avg_pool2d = _F.adaptive_avg_pool2d
 avg_pool1d = _F.avg_pool1d
 adaptive_avg_pool1d = _F.adaptive_avg_pool1d
+avg_pool3d = _F.avg_pool3d
+adaptive_avg_pool3d = _F.adaptive_avg_pool3d
 batch_norm = _F.batch_norm
 instance_norm = _F.instance_norm
 layer_norm = _F.layer_norm
@@ -62,6 +65,25 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     return _F.max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """3-D max pooling over [N, C, D, H, W] (return_indices: also the flat argmax positions in each volume)."""
+    return _F.max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+                            return_indices=False):
+    return _F.max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    """3-D adaptive max pooling over [N, C, D, H, W] (return_indices: also the flat argmax positions)."""
+    return _F.adaptive_max_pool3d(input, output_size, return_indices)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return _F.adaptive_max_pool3d(input, output_size, True)
 
 
 def relu(input, inplace=False):
