@@ -3,6 +3,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "cpu/vec_math.h"
 
@@ -67,21 +68,29 @@ void softmax(T* out, const T* in, int64_t rows, int64_t n, bool log) {
     const T* x = in + r0 * n;
     for (int64_t r = 0; r < R; ++r) {
       T m = x[r * n];
-      for (int64_t k = 1; k < n; ++k) {
+      bool nan = false;
+      for (int64_t k = 1; k < n; ++k) {  // branch-free; NaN propagates, as maxCoeff<PropagateNaN>
         const T v = x[r * n + k];
-        m = (v > m || std::isnan(v)) ? v : m;  // NaN propagates, as maxCoeff<PropagateNaN>
+        m = v > m ? v : m;
+        nan |= v != v;
       }
+      if (nan || m != m) m = std::numeric_limits<T>::quiet_NaN();
       for (int64_t k = 0; k < n; ++k) o[r * n + k] = x[r * n + k] - m;
     }
     Eigen::Map<A>(e, R * n) = Eigen::Map<const A>(o, R * n).exp();
+    T sums[kBlock];  // R <= kBlock / n rows
     for (int64_t r = 0; r < R; ++r) {
       T s = 0;
       for (int64_t k = 0; k < n; ++k) s += e[r * n + k];
-      if (log) {
-        const T ls = std::log(s);
-        for (int64_t k = 0; k < n; ++k) o[r * n + k] -= ls;
-      } else {
-        const T inv = T(1) / s;
+      sums[r] = s;
+    }
+    if (log) {  // one vectorized log for the block's row sums
+      Eigen::Map<A>(sums, R) = Eigen::Map<const A>(sums, R).log();
+      for (int64_t r = 0; r < R; ++r)
+        for (int64_t k = 0; k < n; ++k) o[r * n + k] -= sums[r];
+    } else {
+      for (int64_t r = 0; r < R; ++r) {
+        const T inv = T(1) / sums[r];
         for (int64_t k = 0; k < n; ++k) o[r * n + k] = e[r * n + k] * inv;
       }
     }

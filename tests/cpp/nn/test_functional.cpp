@@ -2,6 +2,7 @@
 // Debian's python3-torch on the same arange-based inputs), float64
 // gradchecks, and errors.
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "ember/nn/functional.h"
@@ -28,6 +29,26 @@ Tensor R(std::vector<int64_t> shape, uint64_t seed, double lo = -1, double hi = 
 }  // namespace
 
 // ------------------------------------------------------------ convolution
+
+// Rows shorter than 32 take a block path (vec_math_impl.h): NaN and
+// infinities must come out as the formula's, row by row.
+TEST(NNSoftmax, ShortRowsSpecialValues) {
+  for (int64_t n : {1, 3, 10, 31}) {
+    Tensor x = randn({7, n}, TensorOptions().dtype(kFloat64));
+    const double inf = std::numeric_limits<double>::infinity();
+    x.index_put_({1, n - 1}, std::nan(""));
+    x.index_put_({2, 0}, std::nan(""));
+    x.index_put_({3, n / 2}, inf);
+    x.select(0, 4).fill_(-inf);
+    x.index_put_({5, 0}, -inf);
+    Tensor m = std::get<0>(x.max(1, true));
+    Tensor sh = x - m, e = exp(sh), s = e.sum(1, true);
+    for (Dtype dt : {kFloat64, kFloat32}) {
+      EXPECT_CLOSE_TOL(softmax(x.to(dt), 1).to(kFloat64), e / s, 1e-6, 1e-6) << "n=" << n << " " << dt;
+      EXPECT_CLOSE_TOL(log_softmax(x.to(dt), 1).to(kFloat64), sh - log(s), 1e-6, 1e-6) << "n=" << n << " " << dt;
+    }
+  }
+}
 
 TEST(NNConv, Conv2dValues) {
   Tensor x = ar({1, 2, 5, 5}, 0.1, -1.0), w = ar({3, 2, 3, 3}, 0.05, -0.4);
