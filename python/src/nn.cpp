@@ -517,6 +517,15 @@ void init_nn(py::module_& root) {
   m.def("rnn_relu", &ember::rnn_relu, arg("input"), arg("hx"), arg("params"), arg("has_biases"), arg("num_layers"),
         arg("dropout"), arg("train"), arg("bidirectional"),
         "Multi-layer relu RNN over time-major input; returns (output, h_n).");
+  m.def("lstm_packed", &ember::lstm_packed, arg("data"), arg("batch_sizes"), arg("hx"), arg("params"),
+        arg("has_biases"), arg("num_layers"), arg("dropout"), arg("train"), arg("bidirectional"),
+        "Multi-layer LSTM over a PackedSequence's (data, batch_sizes); hx = [h0, c0]; returns (output, h_n, c_n).");
+  for (auto [name, fn] : {std::make_pair("gru_packed", &ember::gru_packed),
+                          std::make_pair("rnn_tanh_packed", &ember::rnn_tanh_packed),
+                          std::make_pair("rnn_relu_packed", &ember::rnn_relu_packed)})
+    m.def(name, fn, arg("data"), arg("batch_sizes"), arg("hx"), arg("params"), arg("has_biases"), arg("num_layers"),
+          arg("dropout"), arg("train"), arg("bidirectional"),
+          "Multi-layer GRU / RNN over a PackedSequence's (data, batch_sizes); returns (output, h_n).");
   m.def("lstm_cell", [](const Tensor& input, const std::optional<std::tuple<Tensor, Tensor>>& hx, const Tensor& w_ih,
                         const Tensor& w_hh, const OptT& b_ih, const OptT& b_hh) {
     return ember::lstm_cell(input, hx ? std::get<0>(*hx) : Tensor(), hx ? std::get<1>(*hx) : Tensor(), w_ih, w_hh,

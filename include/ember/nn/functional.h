@@ -182,6 +182,27 @@ EMBER_API std::tuple<Tensor, Tensor> rnn_tanh(const Tensor& input, const Tensor&
 EMBER_API std::tuple<Tensor, Tensor> rnn_relu(const Tensor& input, const Tensor& h0,
                                               const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
                                               double dropout, bool train, bool bidirectional);
+/// Packed-sequence forms (torch.lstm(data, batch_sizes, hx, ...), what the
+/// modules run on a PackedSequence; named apart so &lstm stays one function). data [sum(batch_sizes), H_in] holds
+/// time step t's batch_sizes[t] rows after step t - 1's; batch_sizes (1-D
+/// int64, on the CPU) is non-increasing, the sequences sorted longest first,
+/// so step t advances the first batch_sizes[t] of them. States: [num_layers *
+/// D, batch_sizes[0], H]; h_n holds each sequence's state after its own last
+/// step (the reverse direction's after its first). Returns the output packed
+/// the same way, [sum(batch_sizes), D * H], and the final states.
+EMBER_API std::tuple<Tensor, Tensor, Tensor> lstm_packed(const Tensor& data, const Tensor& batch_sizes,
+                                                  const std::vector<Tensor>& hx, const std::vector<Tensor>& params,
+                                                  bool has_biases, int64_t num_layers, double dropout, bool train,
+                                                  bool bidirectional);
+EMBER_API std::tuple<Tensor, Tensor> gru_packed(const Tensor& data, const Tensor& batch_sizes, const Tensor& hx,
+                                         const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
+                                         double dropout, bool train, bool bidirectional);
+EMBER_API std::tuple<Tensor, Tensor> rnn_tanh_packed(const Tensor& data, const Tensor& batch_sizes, const Tensor& hx,
+                                              const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
+                                              double dropout, bool train, bool bidirectional);
+EMBER_API std::tuple<Tensor, Tensor> rnn_relu_packed(const Tensor& data, const Tensor& batch_sizes, const Tensor& hx,
+                                              const std::vector<Tensor>& params, bool has_biases, int64_t num_layers,
+                                              double dropout, bool train, bool bidirectional);
 /// Single recurrent steps (torch.lstm_cell, gru_cell, rnn_tanh_cell,
 /// rnn_relu_cell), the same math the multi-layer ops step with. input
 /// [N, in] or unbatched [in]; states [N, H] or [H] (undefined: zeros);

@@ -5,6 +5,7 @@ import math
 
 from ... import _C
 from .. import init
+from ..utils.rnn import PackedSequence
 from ..parameter import Parameter
 from .module import Module
 
@@ -85,6 +86,19 @@ class RNNBase(Module):
             input = input.transpose(0, 1)
         return input, batched
 
+    def _packed_state(self, given, packed, dtype):
+        """The initial state for a PackedSequence: zeros, or the caller's (batch in the caller's order) moved to
+        the packed (sorted) order."""
+        if given is None:
+            return self._initial_state(None, True, int(packed.batch_sizes[0]), dtype)
+        if packed.sorted_indices is not None:
+            given = given.index_select(1, packed.sorted_indices)
+        return given
+
+    @staticmethod
+    def _unsort(h, packed):
+        return h if packed.unsorted_indices is None else h.index_select(1, packed.unsorted_indices)
+
     def _finish(self, output, batched):
         if not batched:
             return output.squeeze(1)
@@ -107,6 +121,12 @@ class RNN(RNNBase):
         super().__init__(*args, **kwargs)
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            fn = _C._nn.rnn_tanh_packed if self.nonlinearity == "tanh" else _C._nn.rnn_relu_packed
+            h0 = self._packed_state(hx, input, input.data.dtype)
+            output, h_n = fn(input.data, input.batch_sizes, h0, self._flat_weights(), self.bias, self.num_layers,
+                             self.dropout, self.training, self.bidirectional)
+            return input._replace(data=output), self._unsort(h_n, input)
         input, batched = self._prepare(input)
         h0 = self._initial_state(hx, batched, input.shape[1], input.dtype)
         fn = _C._nn.rnn_tanh if self.nonlinearity == "tanh" else _C._nn.rnn_relu
@@ -123,6 +143,14 @@ class LSTM(RNNBase):
     _gates = 4
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            h0, c0 = (None, None) if hx is None else hx
+            h0 = self._packed_state(h0, input, input.data.dtype)
+            c0 = self._packed_state(c0, input, input.data.dtype)
+            output, h_n, c_n = _C._nn.lstm_packed(input.data, input.batch_sizes, [h0, c0], self._flat_weights(),
+                                                  self.bias, self.num_layers, self.dropout, self.training,
+                                                  self.bidirectional)
+            return input._replace(data=output), (self._unsort(h_n, input), self._unsort(c_n, input))
         input, batched = self._prepare(input)
         n = input.shape[1]
         h0, c0 = (None, None) if hx is None else hx
@@ -141,6 +169,11 @@ class GRU(RNNBase):
     _gates = 3
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            h0 = self._packed_state(hx, input, input.data.dtype)
+            output, h_n = _C._nn.gru_packed(input.data, input.batch_sizes, h0, self._flat_weights(), self.bias,
+                                            self.num_layers, self.dropout, self.training, self.bidirectional)
+            return input._replace(data=output), self._unsort(h_n, input)
         input, batched = self._prepare(input)
         h0 = self._initial_state(hx, batched, input.shape[1], input.dtype)
         output, h_n = _C._nn.gru(input, h0, self._flat_weights(), self.bias, self.num_layers, self.dropout,
