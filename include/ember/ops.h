@@ -324,6 +324,11 @@ EMBER_API Tensor& index_put_(Tensor& input, const std::vector<std::optional<Tens
 EMBER_API Tensor masked_fill(const Tensor& input, const Tensor& mask, const Scalar& value);
 EMBER_API Tensor masked_fill(const Tensor& input, const Tensor& mask, const Tensor& value);
 EMBER_API Tensor masked_select(const Tensor& input, const Tensor& mask);
+/// Fills the slices input.select(dim, i) for every i in index (int64, 1-D
+/// or 0-D) with value (a number or a 0-d tensor, which gets the gradient
+/// summed over the filled elements).
+EMBER_API Tensor index_fill(const Tensor& input, int64_t dim, const Tensor& index, const Scalar& value);
+EMBER_API Tensor index_fill(const Tensor& input, int64_t dim, const Tensor& index, const Tensor& value);
 /// [n, ndim] int64 coordinates of the non-zero elements, in row-major order.
 EMBER_API Tensor nonzero(const Tensor& input);
 EMBER_API Tensor take_along_dim(const Tensor& input, const Tensor& indices,

@@ -90,6 +90,7 @@ _C._set_python_classes(
 
 # ---- grad mode ----
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
+from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from . import cuda  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
@@ -99,10 +100,6 @@ _install(Tensor)
 del _install
 
 is_grad_enabled = _C.is_grad_enabled
-
-
-def is_inference_mode_enabled():
-    return False
 
 
 def set_default_dtype(d):

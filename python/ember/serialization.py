@@ -102,8 +102,14 @@ class _Encoder:
             return {"dtype": repr(x).split(".", 1)[1]}
         if isinstance(x, _C.device):
             return {"device": str(x)}
+        from .nn.modules.module import Module
+
+        hint = ""
+        if isinstance(x, Module):  # torch pickles whole modules; ember's files hold no code
+            hint = ("; to save a model, save its state_dict() and load it into a new %s with "
+                    "load_state_dict()" % type(x).__name__)
         raise TypeError("ember.save: cannot save an object of type %s (supported: tensors, dicts, lists, "
-                        "tuples, numbers, strings, None, dtypes, devices)" % type(x).__name__)
+                        "tuples, numbers, strings, None, dtypes, devices)%s" % (type(x).__name__, hint))
 
 
 def _decode(node, tensors, map_tensor):

@@ -286,7 +286,14 @@ void init_pointwise(py::module_& m, py::class_<Tensor>& c) {
   m.def("where", [](T cond, S x, S y) {
     return ember::where(cond, ember::full({}, x, ember::TensorOptions().dtype(x.type()).device(cond.device())), y);
   }, py::arg("condition"), py::arg("input"), py::arg("other"), release);
-  m.def("where", [](T cond) { return ember::nonzero(cond).unbind(1); }, py::arg("condition"), release);
+  m.def("where", [](T cond) -> py::object {  // nonzero(cond, as_tuple=True): a tuple, as torch
+    tensor_list idx;
+    {
+      py::gil_scoped_release g;
+      idx = cond.dim() == 0 ? tensor_list{ember::nonzero(cond.unsqueeze(0)).select(1, 0)} : ember::nonzero(cond).unbind(1);
+    }
+    return py::tuple(py::cast(idx));
+  }, py::arg("condition"));
   c.def("where", [](T x, T cond, T y) { return ember::where(cond, x, y); }, py::arg("condition"), py::arg("other"), release);
   c.def("where", [](T x, T cond, S y) { return ember::where(cond, x, y); }, py::arg("condition"), py::arg("other"), release);
   both(m, c, "lerp", [](T x, T end, S w) { return ember::lerp(x, end, w); }, py::arg("end"), py::arg("weight"));
@@ -564,6 +571,10 @@ void init_indexing(py::module_& m, py::class_<Tensor>& c) {
   both(m, c, "masked_fill", [](T x, T mask, T value) { return ember::masked_fill(x, mask, value); }, py::arg("mask"),
        py::arg("value"));
   both(m, c, "masked_select", [](T x, T mask) { return ember::masked_select(x, mask); }, py::arg("mask"));
+  both(m, c, "index_fill", [](T x, int64_t dim, T index, S value) { return ember::index_fill(x, dim, index, value); },
+       py::arg("dim"), py::arg("index"), py::arg("value"));
+  both(m, c, "index_fill", [](T x, int64_t dim, T index, T value) { return ember::index_fill(x, dim, index, value); },
+       py::arg("dim"), py::arg("index"), py::arg("value"));
   auto nonzero = [](T x, bool as_tuple) -> py::object {
     Tensor nz;
     {

@@ -535,7 +535,13 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
       })
       .def_property_readonly("is_leaf", &Tensor::is_leaf)
       .def_property_readonly("grad_fn", [](const Tensor& t) { return node_to_python(t.grad_fn()); })
-      .def_property_readonly("data", &Tensor::detach)
+      .def_property("data", &Tensor::detach, [](const Tensor& t, py::handle d) {
+        // torch's `x.data = y`: x keeps its identity (grad, hooks, requires_grad), y's memory and shape
+        if (!py::isinstance<Tensor>(d))
+          throw py::type_error("Variable data has to be a tensor, but got " +
+                               std::string(py::str(py::type::handle_of(d).attr("__name__"))));
+        t.set_data(d.cast<const Tensor&>());
+      })
       .def_property_readonly("retains_grad", &Tensor::retains_grad)
       .def("requires_grad_", [](py::object self, bool r) {
         self.cast<Tensor&>().requires_grad_(r);
@@ -767,6 +773,17 @@ void init_tensor(py::module_& m, py::class_<Tensor>& cls) {
         t.masked_fill_(mask, s);
         return self;
       }, py::arg("mask"), py::arg("value"))
+      .def("index_fill_", [](py::object self, int64_t dim, const Tensor& index, py::handle value) {
+        Tensor& t = self.cast<Tensor&>();
+        if (is_tensor(value)) {
+          const Tensor& v = value.cast<const Tensor&>();
+          inplace_from(t, "index_fill_", [&](T s) { return ember::index_fill(s, dim, index, v); });
+        } else {
+          Scalar v = value.cast<Scalar>();
+          inplace_from(t, "index_fill_", [&](T s) { return ember::index_fill(s, dim, index, v); });
+        }
+        return self;
+      }, py::arg("dim"), py::arg("index"), py::arg("value"))
       .def("index_add_", [](py::object self, int64_t dim, const Tensor& index, const Tensor& source, Scalar alpha) {
         self.cast<Tensor&>().index_add_(dim, index, source, alpha);
         return self;

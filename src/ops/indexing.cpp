@@ -538,6 +538,46 @@ Tensor masked_select(const Tensor& input, const Tensor& mask) {
   });
 }
 
+namespace {
+// index_fill's mask: true at the selected positions of dim, shaped to
+// broadcast against input ([size(dim), 1, ..., 1]).
+Tensor index_fill_mask(const Tensor& input, int64_t dim, const Tensor& index) {
+  detail::check_defined(input, "index_fill");
+  detail::check_defined(index, "index_fill");
+  EMBER_CHECK_INDEX(index.dtype() == kInt64, "index_fill: expected an int64 index, got ", index.dtype());
+  EMBER_CHECK(index.dim() <= 1, "index_fill: index must be 1-D or 0-D, got shape ", index.sizes());
+  const int64_t nd = std::max<int64_t>(input.dim(), 1);
+  const int64_t d = detail::wrap_dim(dim, nd, "index_fill");
+  const int64_t n = input.dim() == 0 ? 1 : input.size(d);
+  NoGradGuard ng;
+  Tensor idx = index.reshape({-1});
+  if (idx.numel() > 0) {
+    const int64_t lo = min(idx).item<int64_t>(), hi = max(idx).item<int64_t>();
+    EMBER_CHECK_INDEX(lo >= -n && hi < n, "index_fill: index ", lo < -n ? lo : hi,
+                      " is out of bounds for dim ", d, " of size ", n, " (input shape ", input.sizes(), ")");
+  }
+  Tensor m = zeros({n}, TensorOptions().dtype(kBool).device(input.device()));
+  m = index_put(m, {std::optional<Tensor>(idx)}, detail::scalar_tensor(true, kBool, input.device()));
+  Shape shape(size_t(std::max<int64_t>(input.dim() - d, 1)), 1);
+  shape[0] = n;
+  return m.reshape(shape);
+}
+}  // namespace
+
+Tensor index_fill(const Tensor& input, int64_t dim, const Tensor& index, const Scalar& value) {
+  Tensor m = index_fill_mask(input, dim, index);
+  return where(m, detail::scalar_tensor(value, input.dtype(), input.device()), input).reshape(input.sizes());
+}
+
+Tensor index_fill(const Tensor& input, int64_t dim, const Tensor& index, const Tensor& value) {
+  detail::check_defined(value, "index_fill");
+  EMBER_CHECK(value.dim() == 0, "index_fill: only supports a 0-dimensional value tensor, got a tensor of shape ",
+              value.sizes());
+  Tensor m = index_fill_mask(input, dim, index);
+  Tensor v = value.dtype() == input.dtype() ? value : value.to(input.dtype());
+  return where(m, v, input).reshape(input.sizes());
+}
+
 Tensor nonzero(const Tensor& input) {
   detail::check_defined(input, "nonzero");
   return detail::kernel<NonzeroFn>(OpId::nonzero, input.device())(input);

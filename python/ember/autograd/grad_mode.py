@@ -2,6 +2,7 @@
 Each is a context manager and a function decorator, as in torch."""
 
 import functools
+import threading
 
 from .. import _C
 
@@ -63,19 +64,30 @@ class set_grad_enabled(_DecoratorContextManager):  # noqa: N801
         return self.__class__(self.mode)
 
 
+_inference = threading.local()
+
+
+def is_inference_mode_enabled():
+    """True inside ``inference_mode()`` (and not inside a nested ``inference_mode(False)``)."""
+    return getattr(_inference, "enabled", False)
+
+
 class inference_mode(_DecoratorContextManager):  # noqa: N801
-    """Like no_grad (ember has no separate inference tensors)."""
+    """Like no_grad (ember has no separate inference tensors); is_inference_mode_enabled() reports it."""
 
     def __init__(self, mode=True):
         self.mode = mode
 
     def __enter__(self):
         self.prev = _C.is_grad_enabled()
+        self.prev_inference = is_inference_mode_enabled()
+        _inference.enabled = bool(self.mode)
         if self.mode:
             _C._set_grad_enabled(False)
 
     def __exit__(self, *exc):
         _C._set_grad_enabled(self.prev)
+        _inference.enabled = self.prev_inference
         return False
 
     def clone(self):

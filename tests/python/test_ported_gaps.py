@@ -1,0 +1,136 @@
+"""Gaps that ported PyTorch programs hit (tests/python/test_ported_programs.py runs the programs), each checked
+against torch 1.13: index_fill / index_fill_, torch.where(cond) as a tuple, `p.data = t`,
+is_inference_mode_enabled, parameters_to_vector / vector_to_parameters, and ember.save's message for a whole
+module."""
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+from test_nn import close, e_from  # noqa: E402
+
+
+@pytest.mark.parametrize("dim,index", [(1, [0, 2, 2]), (0, [1]), (-1, [-1]), (1, 2), (2, [])])
+def test_index_fill_matches_torch(dim, index):
+    x = torch.randn(2, 3, 4, dtype=torch.float64, requires_grad=True)
+    ex = e_from(x, True)
+    ti, ei = torch.tensor(index, dtype=torch.long), ember.tensor(index, dtype=ember.int64)
+    t = x.index_fill(dim, ti, -1.5)
+    e = ex.index_fill(dim, ei, -1.5)
+    close(e, t)
+    w = torch.randn(t.shape, dtype=torch.float64)
+    (t * w).sum().backward()
+    (e * e_from(w)).sum().backward()
+    close(ex.grad, x.grad)
+    if not index or index == [-1]:
+        return  # torch 1.13's backward of index_fill with a tensor value raises here (empty or negative index)
+    # a 0-d tensor value gets the gradient of every filled element
+    v, ev = torch.tensor(2.0, dtype=torch.float64, requires_grad=True), ember.tensor(2.0, dtype=ember.float64)
+    ev.requires_grad_(True)
+    tv = x.detach().index_fill(dim, ti, v)
+    evv = ember.index_fill(ex.detach(), dim, ei, ev)
+    close(evv, tv)
+    tv.sum().backward()
+    evv.sum().backward()
+    close(ev.grad, v.grad)
+
+
+def test_index_fill_in_place_and_integer():
+    x = torch.arange(12).view(3, 4)
+    ex = e_from(x)
+    assert ex.index_fill_(0, ember.tensor([0, 2]), 7) is ex
+    x.index_fill_(0, torch.tensor([0, 2]), 7)
+    assert ex.tolist() == x.tolist() and ex.dtype == ember.int64
+    assert ember.tensor(3.0).index_fill(0, ember.tensor([0]), 1.0).item() == 1.0
+
+
+def test_index_fill_errors():
+    x = ember.zeros(2, 3)
+    ours = ember.__name__ == "ember"  # under EMBER_TEST_WITH_TORCH, torch's messages
+
+    def msg(e, t):
+        return e if ours else t
+
+    with pytest.raises(IndexError, match=msg("index_fill: index 3 is out of bounds for dim 1 of size 3",
+                                             "index 3 is out of bounds")):
+        x.index_fill(1, ember.tensor([3]), 0.0)
+    with pytest.raises(IndexError, match=msg("index_fill: expected an int64 index, got float32", "int64")):
+        x.index_fill(1, ember.tensor([0.0]), 0.0)
+    with pytest.raises(IndexError, match=msg("index_fill: dim 2 is out of range", "out of range")):
+        x.index_fill(2, ember.tensor([0]), 0.0)
+    with pytest.raises(RuntimeError, match=msg("index_fill: index must be 1-D or 0-D, got shape \\[1, 1\\]",
+                                               "vector/scalar")):
+        x.index_fill(1, ember.tensor([[0]]), 0.0)
+    with pytest.raises(RuntimeError, match="only supports a 0-dimensional value tensor"):
+        x.index_fill(1, ember.tensor([0]), ember.tensor([1.0, 2.0]))
+    leaf = ember.zeros(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        leaf.index_fill_(0, ember.tensor([0]), 1.0)
+
+
+def test_where_with_only_a_condition_returns_a_tuple():
+    x = torch.tensor([[0.0, 1.0], [2.0, 0.0]])
+    t, e = torch.where(x > 0), ember.where(e_from(x) > 0)
+    assert type(e) is tuple and len(e) == 2
+    for a, b in zip(e, t):
+        assert a.tolist() == b.tolist() and a.dtype == ember.int64
+    e0 = ember.where(ember.tensor(True))
+    assert type(e0) is tuple and [a.tolist() for a in e0] == [a.tolist() for a in torch.where(torch.tensor(True))]
+
+
+def test_assigning_data_keeps_the_parameter():
+    lin = ember.nn.Linear(3, 2)
+    w = lin.weight
+    new = ember.tensor(np.arange(12, dtype=np.float64).reshape(4, 3))
+    lin.weight.data = new
+    assert lin.weight is w and isinstance(w, ember.nn.Parameter) and w.requires_grad
+    assert w.shape == (4, 3) and w.dtype == ember.float64 and w.tolist() == new.tolist()
+    new[0, 0] = 100.0  # shares new's memory, as torch's set_data
+    assert w[0, 0].item() == 100.0
+    (w * 2).sum().backward()
+    assert w.grad.shape == (4, 3)
+    with pytest.raises(TypeError, match="Variable data has to be a tensor, but got int"):
+        lin.weight.data = 3
+
+
+def test_inference_mode_is_reported():
+    assert not ember.is_inference_mode_enabled()
+    with ember.inference_mode():
+        assert ember.is_inference_mode_enabled() and not ember.is_grad_enabled()
+        with ember.inference_mode(False):
+            assert not ember.is_inference_mode_enabled()
+        assert ember.is_inference_mode_enabled()
+    assert not ember.is_inference_mode_enabled() and ember.is_grad_enabled()
+
+    @ember.inference_mode()
+    def f():
+        return ember.is_inference_mode_enabled()
+
+    assert f() and not ember.is_inference_mode_enabled()
+
+
+def test_parameters_to_vector_and_back():
+    tm = torch.nn.Linear(3, 2)
+    em = ember.nn.Linear(3, 2)
+    em.load_state_dict({k: e_from(v) for k, v in tm.state_dict().items()})
+    tv = torch.nn.utils.parameters_to_vector(tm.parameters())
+    ev = ember.nn.utils.parameters_to_vector(em.parameters())
+    close(ev, tv)
+    ev.sum().backward()  # the vector is differentiable, as torch's cat of views
+    assert em.weight.grad.tolist() == [[1.0] * 3] * 2
+    ember.nn.utils.vector_to_parameters(ember.arange(8.0), em.parameters())
+    torch.nn.utils.vector_to_parameters(torch.arange(8.0), tm.parameters())
+    close(em.weight, tm.weight.detach())
+    close(em.bias, tm.bias.detach())
+    assert isinstance(em.bias, ember.nn.Parameter)
+    with pytest.raises(TypeError, match="expected torch.Tensor, but got: list"):
+        ember.nn.utils.vector_to_parameters([1.0], em.parameters())
+
+
+def test_saving_a_whole_module_says_to_save_its_state_dict(tmp_path):
+    if ember.__name__ != "ember":
+        pytest.skip("torch pickles whole modules")
+    with pytest.raises(TypeError, match="save its state_dict\\(\\) and load it into a new Linear"):
+        ember.save(ember.nn.Linear(2, 2), str(tmp_path / "m.pt"))
