@@ -4,6 +4,7 @@ import math
 
 from .. import _C
 from .._C import _nn as _F
+from .._nn_ops import _reduction_of
 
 conv1d = _F.conv1d
 conv2d = _F.conv2d
@@ -41,16 +42,47 @@ glu = _F.glu
 prelu = _F.prelu
 softsign = _F.softsign
 threshold = _F.threshold
-cross_entropy = _F.cross_entropy
-nll_loss = _F.nll_loss
-mse_loss = _F.mse_loss
-l1_loss = _F.l1_loss
-smooth_l1_loss = _F.smooth_l1_loss
 huber_loss = _F.huber_loss
-binary_cross_entropy = _F.binary_cross_entropy
-binary_cross_entropy_with_logits = _F.binary_cross_entropy_with_logits
-kl_div = _F.kl_div
 linear = _C.linear
+
+
+# The losses with torch's full signatures, positional order included, and its
+# legacy size_average / reduce arguments (old scripts still pass
+# size_average=False); the math is the C++ op's.
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
+                  label_smoothing=0.0):
+    return _F.cross_entropy(input, target, weight, ignore_index, _reduction_of(size_average, reduce, reduction),
+                            label_smoothing)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+    return _F.nll_loss(input, target, weight, ignore_index, _reduction_of(size_average, reduce, reduction))
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    return _F.mse_loss(input, target, _reduction_of(size_average, reduce, reduction))
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    return _F.l1_loss(input, target, _reduction_of(size_average, reduce, reduction))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    return _F.smooth_l1_loss(input, target, _reduction_of(size_average, reduce, reduction), beta)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    return _F.binary_cross_entropy(input, target, weight, _reduction_of(size_average, reduce, reduction))
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    return _F.binary_cross_entropy_with_logits(input, target, weight, _reduction_of(size_average, reduce, reduction),
+                                               pos_weight)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    return _F.kl_div(input, target, _reduction_of(size_average, reduce, reduction), log_target)
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
