@@ -92,6 +92,9 @@ _C._set_python_classes(
 from .autograd.grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode  # noqa: E402,F401
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
+from . import amp  # noqa: E402,F401
+from .amp import autocast, is_autocast_enabled, is_autocast_cpu_enabled  # noqa: E402,F401
+from .amp import get_autocast_gpu_dtype, get_autocast_cpu_dtype  # noqa: E402,F401
 from . import cuda  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
 from ._tensor_methods import _install  # noqa: E402

@@ -134,3 +134,88 @@ def test_saving_a_whole_module_says_to_save_its_state_dict(tmp_path):
         pytest.skip("torch pickles whole modules")
     with pytest.raises(TypeError, match="save its state_dict\\(\\) and load it into a new Linear"):
         ember.save(ember.nn.Linear(2, 2), str(tmp_path / "m.pt"))
+
+
+def test_autocast_is_recorded_and_disables_itself_without_cuda():
+    assert not ember.is_autocast_cpu_enabled()
+    with ember.autocast(device_type="cpu", dtype=ember.bfloat16):
+        assert ember.is_autocast_cpu_enabled() and ember.get_autocast_cpu_dtype() == ember.bfloat16
+        with ember.autocast(device_type="cpu", enabled=False):
+            assert not ember.is_autocast_cpu_enabled()
+        assert ember.is_autocast_cpu_enabled()
+    assert not ember.is_autocast_cpu_enabled()
+
+    @ember.autocast(device_type="cpu")
+    def f():
+        return ember.is_autocast_cpu_enabled()
+
+    assert f()
+    if not ember.cuda.is_available():
+        with pytest.warns(UserWarning, match="CUDA is not available. Disabling"):
+            ctx = ember.cuda.amp.autocast()
+        with ctx:
+            assert not ember.is_autocast_enabled()
+    with pytest.raises(RuntimeError, match="device_type must be 'cuda' or 'cpu'"):
+        ember.autocast(device_type="tpu")
+    from ember.cuda.amp import GradScaler, autocast  # noqa: F401  (the import scripts write)
+
+
+def test_grad_scaler_passes_through_without_cuda():
+    if ember.cuda.is_available():
+        pytest.skip("a CUDA device enables the scaler")
+    with pytest.warns(UserWarning, match="GradScaler is enabled, but CUDA is not available.  Disabling."):
+        scaler = ember.cuda.amp.GradScaler()
+    p = ember.nn.Parameter(ember.ones(2))
+    opt = ember.optim.SGD([p], lr=0.5)
+    loss = (p * 3).sum()
+    assert scaler.scale(loss) is loss and scaler.get_scale() == 1.0 and scaler.state_dict() == {}
+    loss.backward()
+    scaler.unscale_(opt)
+    scaler.step(opt)
+    scaler.update()
+    assert p.tolist() == [-0.5, -0.5]
+
+
+def test_grad_scaler_algorithm(monkeypatch):
+    """Scaling, unscaling, skipping a step with inf gradients, backing off and growing, as torch's scaler."""
+    if ember.__name__ != "ember":
+        pytest.skip("torch's scaler needs a CUDA device")
+    monkeypatch.setattr(ember._C._cuda, "is_available", lambda: True)
+    scaler = ember.amp.GradScaler(init_scale=8.0, growth_interval=2)
+    p = ember.nn.Parameter(ember.ones(2))
+    opt = ember.optim.SGD([p], lr=1.0)
+    scaled = scaler.scale((p * 2).sum())
+    assert scaled.item() == 32.0
+    scaled.backward()
+    scaler.step(opt)  # unscales first: grads 2, 2
+    scaler.update()
+    assert p.tolist() == [-1.0, -1.0] and scaler.get_scale() == 8.0
+    with pytest.raises(RuntimeError, match="unscale_\\(\\) has already been called"):
+        opt.zero_grad()
+        scaler.scale((p * 2).sum()).backward()
+        scaler.unscale_(opt)
+        scaler.unscale_(opt)
+    scaler.step(opt)
+    scaler.update()  # the second clean step: the scale grows
+    assert scaler.get_scale() == 16.0
+    opt.zero_grad()
+    scaler.scale((p * float("inf")).sum()).backward()
+    before = p.tolist()
+    scaler.step(opt)  # skipped
+    scaler.update()
+    assert p.tolist() == before and scaler.get_scale() == 8.0
+    state = scaler.state_dict()
+    assert state["scale"] == 8.0 and state["_growth_tracker"] == 0
+
+
+def test_weighted_random_sampler():
+    g = ember.Generator().manual_seed(0)
+    s = ember.utils.data.WeightedRandomSampler([0.0, 1.0, 0.0, 3.0], num_samples=50, generator=g)
+    idx = list(s)
+    assert len(s) == 50 and len(idx) == 50 and set(idx) <= {1, 3} and idx.count(3) > idx.count(1)
+    s = ember.utils.data.WeightedRandomSampler([1.0, 1.0, 1.0], num_samples=3, replacement=False)
+    assert sorted(s) == [0, 1, 2]
+    with pytest.raises(ValueError, match="num_samples should be a positive integer value, but got num_samples=0"):
+        ember.utils.data.WeightedRandomSampler([1.0], 0)
+    with pytest.raises(ValueError, match="weights should be a 1d sequence but given weights have shape \\(1, 2\\)"):
+        ember.utils.data.WeightedRandomSampler([[1.0, 2.0]], 2)

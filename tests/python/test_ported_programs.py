@@ -1001,9 +1001,57 @@ def packed_sequence_classifier(L, log, tmp):
             log(rnn_type, logits.numpy(), logits.argmax(-1).tolist(), y.tolist())
 
 
+def amp_recipe(L, log, tmp):
+    """The "automatic mixed precision" recipe as scripts keep it when run without a GPU: GradScaler(enabled=...)
+    and autocast(device_type="cuda", ...) both disable themselves with a warning, scale() / unscale_() / step() /
+    update() pass through; plus torch.cuda.amp's names, a WeightedRandomSampler for an imbalanced dataset and
+    scaler.state_dict() in the checkpoint."""
+    import warnings
+
+    torch, nn = L.torch, L.nn
+    use_amp = True
+    device = "cuda" if torch.cuda.is_available() else "cpu"
+    rs = np.random.RandomState(0)
+    X = torch.from_numpy(rs.randn(24, 5).astype(np.float32))
+    y = torch.from_numpy((rs.rand(24) < 0.2).astype(np.int64))
+    class_counts = torch.bincount(y)
+    weights = (1.0 / class_counts.float())[y]
+    sampler = L.data.WeightedRandomSampler(weights, num_samples=len(weights), replacement=True)
+    loader = L.data.DataLoader(L.data.TensorDataset(X, y), batch_size=8, sampler=sampler)
+    log(len(sampler), len(loader), [len(b[0]) for b in loader], class_counts.tolist())
+    net = nn.Sequential(nn.Linear(5, 16), nn.ReLU(), nn.Linear(16, 2))
+    np_weights(net, L, 1)
+    opt = torch.optim.SGD(net.parameters(), lr=0.1)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        scaler = torch.cuda.amp.GradScaler(enabled=use_amp)
+        ctx = torch.autocast(device_type="cuda", dtype=torch.float16, enabled=use_amp)
+    log(sorted(str(x.message).split(".")[0].split(",")[0] for x in w), scaler.is_enabled(), scaler.get_scale())
+    for epoch in range(3):
+        for i in range(0, 24, 8):
+            input, target = X[i:i + 8].to(device), y[i:i + 8].to(device)
+            with ctx:
+                output = net(input)
+                loss = nn.functional.cross_entropy(output, target)
+            scaler.scale(loss).backward()
+            scaler.unscale_(opt)
+            torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+            scaler.step(opt)
+            scaler.update()
+            opt.zero_grad(set_to_none=True)
+        log(epoch, loss.item(), str(output.dtype))
+    with torch.cuda.amp.autocast(enabled=False):
+        log(torch.is_autocast_enabled())
+    checkpoint = {"model": net.state_dict(), "optimizer": opt.state_dict(), "scaler": scaler.state_dict()}
+    torch.save(checkpoint, tmp + "/amp.pt")
+    checkpoint = torch.load(tmp + "/amp.pt")
+    scaler.load_state_dict(checkpoint["scaler"])
+    log(checkpoint["scaler"], sorted(checkpoint["optimizer"].keys()))
+
+
 PROGRAMS = [quickstart, resnet, autoencoders, dcgan, custom_autograd, regression_schedulers,
             word_language_transformer, checkpointing, training_utilities, tensor_manipulation,
-            inference_and_interop, packed_sequence_classifier]
+            inference_and_interop, packed_sequence_classifier, amp_recipe]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=[p.__name__ for p in PROGRAMS])

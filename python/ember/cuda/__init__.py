@@ -1,6 +1,6 @@
 """ember.cuda: device queries (the CPU-only build reports no device)."""
 
-from . import _C
+from .. import _C
 
 
 def is_available():
@@ -9,3 +9,6 @@ def is_available():
 
 def device_count():
     return _C._cuda.device_count()
+
+
+from . import amp  # noqa: E402,F401  (torch.cuda.amp: autocast, GradScaler)
