@@ -219,3 +219,32 @@ def test_weighted_random_sampler():
         ember.utils.data.WeightedRandomSampler([1.0], 0)
     with pytest.raises(ValueError, match="weights should be a 1d sequence but given weights have shape \\(1, 2\\)"):
         ember.utils.data.WeightedRandomSampler([[1.0, 2.0]], 2)
+
+
+def test_checkpoint_gives_torchs_values_and_gradients():
+    import warnings
+
+    from ember.utils.checkpoint import checkpoint, checkpoint_sequential
+    from torch.utils.checkpoint import checkpoint as tcheckpoint
+
+    tm = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(), torch.nn.Linear(4, 2))
+    em = ember.nn.Sequential(ember.nn.Linear(3, 4), ember.nn.Tanh(), ember.nn.Linear(4, 2))
+    em.load_state_dict({k: e_from(v) for k, v in tm.state_dict().items()})
+    x = torch.randn(5, 3, requires_grad=True)
+    ex = e_from(x, True)
+    t = tcheckpoint(tm, x)
+    e = checkpoint(em, ex)
+    close(e, t)
+    t.sum().backward()
+    e.sum().backward()
+    close(ex.grad, x.grad)
+    close(em[0].weight.grad, tm[0].weight.grad)
+    close(checkpoint_sequential(em, 2, ex), tm(x))
+    with pytest.raises(ValueError, match="Unexpected keyword arguments: foo"):
+        checkpoint(em, ex, foo=1)
+    assert checkpoint(lambda a, foo: a * foo, ex, foo=2, use_reentrant=False).requires_grad
+    # torch's reentrant checkpoint records nothing when no input requires grad
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert tcheckpoint(tm, x.detach()).requires_grad is False
+        assert checkpoint(em, ex.detach()).requires_grad is False
