@@ -248,3 +248,34 @@ def test_checkpoint_gives_torchs_values_and_gradients():
         warnings.simplefilter("ignore")
         assert tcheckpoint(tm, x.detach()).requires_grad is False
         assert checkpoint(em, ex.detach()).requires_grad is False
+
+
+def test_full_backward_hook_matches_torch():
+    tm, em = torch.nn.Linear(3, 2), ember.nn.Linear(3, 2)
+    em.load_state_dict({k: e_from(v) for k, v in tm.state_dict().items()})
+    seen = {}
+    for name, m in (("t", tm), ("e", em)):
+        def hook(mod, gin, gout, name=name):
+            seen[name] = (mod, [None if g is None else to_list(g) for g in gin], [to_list(g) for g in gout])
+            return (gin[0] * 3,)
+        h = m.register_full_backward_hook(hook)
+    x = torch.randn(4, 3, requires_grad=True)
+    ex = e_from(x, True)
+    (tm(x) ** 2).sum().backward()
+    (em(ex) ** 2).sum().backward()
+    assert seen["e"][0] is em
+    np.testing.assert_allclose(seen["e"][1], seen["t"][1], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(seen["e"][2], seen["t"][2], rtol=1e-5, atol=1e-6)
+    close(ex.grad, x.grad)
+    close(em.weight.grad, tm.weight.grad)
+    h.remove()
+    ex.grad = None
+    em(ex).sum().backward()
+    assert ex.grad.sum().item() == pytest.approx(em.weight.sum(0).sum().item() * 4, rel=1e-5)
+    with pytest.raises(RuntimeError, match="returned an invalid number of grad_input, got 2, but expected 1"):
+        em.register_full_backward_hook(lambda m, gin, gout: (gin[0], gin[0]))
+        em(ex).sum().backward()
+
+
+def to_list(t):
+    return t.detach().numpy().tolist()

@@ -1049,9 +1049,52 @@ def amp_recipe(L, log, tmp):
     log(checkpoint["scaler"], sorted(checkpoint["optimizer"].keys()))
 
 
+def grad_cam(L, log, tmp):
+    """Grad-CAM as the popular repos write it: a forward hook keeps the last conv's activations, a full backward
+    hook its output gradients; the class score's backward, channel weights from the pooled gradients, a ReLU'd
+    weighted sum upsampled with F.interpolate; a hook that rescales grad_input; handle.remove()."""
+    torch, nn, F = L.torch, L.nn, L.F
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 6, 3), nn.ReLU(),
+                          nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(6, 3))
+    np_weights(model, L, 0, scale=0.5)
+    store = {}
+
+    def forward_hook(module, inp, out):
+        store["activations"] = out.detach()
+
+    def backward_hook(module, grad_input, grad_output):
+        store["gradients"] = grad_output[0].detach()
+        store["grad_input"] = [None if g is None else g.sum().item() for g in grad_input]
+
+    target_layer = model[2]
+    handles = [target_layer.register_forward_hook(forward_hook),
+               target_layer.register_full_backward_hook(backward_hook)]
+    x = torch.from_numpy(np.random.RandomState(1).randn(2, 1, 8, 8).astype(np.float32)).requires_grad_(True)
+    model.eval()
+    logits = model(x)
+    class_idx = logits.argmax(dim=1)
+    model.zero_grad()
+    logits.gather(1, class_idx[:, None]).sum().backward()
+    weights = store["gradients"].mean(dim=(2, 3), keepdim=True)
+    cam = F.relu((weights * store["activations"]).sum(dim=1, keepdim=True))
+    cam = F.interpolate(cam, size=x.shape[2:], mode="bilinear", align_corners=False)
+    cam = (cam - cam.amin(dim=(2, 3), keepdim=True)) / (cam.amax(dim=(2, 3), keepdim=True) + 1e-8)
+    log(class_idx.tolist(), store["grad_input"], list(cam.shape), cam.numpy(), x.grad.sum().item())
+    for h in handles:
+        h.remove()
+    scale = model[6].register_full_backward_hook(lambda m, gin, gout: tuple(g * 0.5 for g in gin))
+    x.grad = None
+    model(x)[:, 0].sum().backward()
+    log(x.grad.sum().item())
+    scale.remove()
+    x.grad = None
+    model(x)[:, 0].sum().backward()
+    log(x.grad.sum().item(), "activations" in store)
+
+
 PROGRAMS = [quickstart, resnet, autoencoders, dcgan, custom_autograd, regression_schedulers,
             word_language_transformer, checkpointing, training_utilities, tensor_manipulation,
-            inference_and_interop, packed_sequence_classifier, amp_recipe]
+            inference_and_interop, packed_sequence_classifier, amp_recipe, grad_cam]
 
 
 @pytest.mark.parametrize("program", PROGRAMS, ids=[p.__name__ for p in PROGRAMS])

@@ -4,6 +4,7 @@ from collections import OrderedDict, namedtuple
 
 from ... import _C
 from ... import no_grad
+from ...autograd.function import Function
 from ..parameter import Parameter
 
 _IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -16,6 +17,85 @@ class _IncompatibleKeysT(_IncompatibleKeys):
         return super().__repr__()
 
     __str__ = __repr__
+
+
+class _BackwardHookOutputs(Function):
+    """Identity on the module's outputs; its backward records grad_output for _BackwardHookInputs."""
+
+    @staticmethod
+    def forward(ctx, state, *outputs):
+        ctx.state = state
+        return tuple(o.view_as(o) for o in outputs)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        state = ctx.state
+        state["grad_output"] = grads
+        if not state["inputs_need_grad"]:  # no input wrapper will run: call the hooks here, as torch
+            grad_input = (None,) * state["n_inputs"]
+            for hook in list(state["module"]._backward_hooks.values()):
+                hook(state["module"], grad_input, grads)
+        return (None,) + grads
+
+
+class _BackwardHookInputs(Function):
+    """Identity on the module's tensor inputs; its backward calls the full backward hooks."""
+
+    @staticmethod
+    def forward(ctx, state, *inputs):
+        ctx.state = state
+        return tuple(i.view_as(i) for i in inputs)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        state = ctx.state
+        module = state["module"]
+        grad_input = tuple(g if need else None for g, need in zip(grads, ctx.needs_input_grad[1:]))
+        for hook in list(module._backward_hooks.values()):
+            r = hook(module, grad_input, state.get("grad_output", ()))
+            if r is not None:
+                r = tuple(r) if isinstance(r, (tuple, list)) else (r,)
+                if len(r) != len(grad_input):
+                    raise RuntimeError("Backward hook returned an invalid number of grad_input, got %d, but "
+                                       "expected %d" % (len(r), len(grad_input)))
+                grad_input = r
+        return (None,) + grad_input
+
+
+def _call_with_backward_hooks(module, input, kwargs):
+    """module(*input, **kwargs) with its tensor inputs and outputs passed through the identity Functions above,
+    so the full backward hooks see grad_input and grad_output."""
+    from ... import is_grad_enabled
+
+    Tensor = _C.Tensor
+    pos = [i for i, a in enumerate(input) if isinstance(a, Tensor)]
+    state = {"module": module, "n_inputs": len(pos),
+             "inputs_need_grad": any(input[i].requires_grad for i in pos) and is_grad_enabled()}
+    if state["inputs_need_grad"]:
+        wrapped = _BackwardHookInputs.apply(state, *[input[i] for i in pos])
+        input = list(input)
+        for i, w in zip(pos, wrapped):
+            input[i] = w
+        input = tuple(input)
+    for hook in list(module._forward_pre_hooks.values()):
+        r = hook(module, input)
+        if r is not None:
+            input = r if isinstance(r, tuple) else (r,)
+    result = module.forward(*input, **kwargs)
+    for hook in list(module._forward_hooks.values()):
+        r = hook(module, input, result)
+        if r is not None:
+            result = r
+    single = isinstance(result, Tensor)
+    outs = (result,) if single else result
+    if isinstance(outs, tuple) and any(isinstance(o, Tensor) and o.requires_grad for o in outs):
+        tpos = [i for i, o in enumerate(outs) if isinstance(o, Tensor)]
+        wrapped = _BackwardHookOutputs.apply(state, *[outs[i] for i in tpos])
+        outs = list(outs)
+        for i, w in zip(tpos, wrapped):
+            outs[i] = w
+        result = outs[0] if single else tuple(outs)
+    return result
 
 
 class RemovableHandle:
@@ -62,6 +142,7 @@ class Module:
         d["_modules"] = OrderedDict()
         d["_forward_hooks"] = OrderedDict()
         d["_forward_pre_hooks"] = OrderedDict()
+        d["_backward_hooks"] = OrderedDict()
 
     def forward(self, *input):
         raise NotImplementedError(
@@ -475,7 +556,19 @@ class Module:
         self._forward_hooks[handle.id] = hook
         return handle
 
+    def register_full_backward_hook(self, hook):
+        """hook(module, grad_input, grad_output) runs when the gradients with respect to the module's tensor
+        inputs have been computed (grad_input: one entry per positional tensor input, None where it needs
+        none; grad_output: one per tensor output); a tuple it returns replaces grad_input."""
+        if "_backward_hooks" not in self.__dict__:  # a module built before this attribute existed
+            self.__dict__["_backward_hooks"] = OrderedDict()
+        handle = RemovableHandle(self._backward_hooks)
+        self._backward_hooks[handle.id] = hook
+        return handle
+
     def __call__(self, *input, **kwargs):
+        if self.__dict__.get("_backward_hooks"):
+            return _call_with_backward_hooks(self, input, kwargs)
         if not self._forward_pre_hooks and not self._forward_hooks:
             return self.forward(*input, **kwargs)
         for hook in list(self._forward_pre_hooks.values()):
