@@ -185,19 +185,19 @@ void pack_b(float* dst, const float* b, int64_t rs, int64_t cs, int64_t kc, int6
 }
 
 // C[0:mr, 0:nr] = beta * C + alpha * (A panel @ B panel) (+ bias[0:nr] on
-// every row) over kc; C rows are ldc apart, B rows ldb apart (NR when
-// packed). beta == 0 never reads C (it may hold NaN).
-template <int64_t MR>
+// every row) over kc; C rows are ldc apart, B rows ldb apart. A packed B
+// panel (PackedB) is padded and aligned, so it is loaded without masks; B
+// read in place is loaded through masks, whatever its ldb.
+template <int64_t MR, bool PackedB>
 void micro_kernel(int64_t kc, const float* pa, const float* pb, int64_t ldb, float* c, int64_t ldc, float alpha,
                   float beta, const float* bias, int64_t mr, int64_t nr) {
   const __mmask16 m0 = low_mask(nr), m1 = low_mask(nr - 16);
   __m512 acc[MR][2];
 #pragma GCC unroll 12
   for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
-  const bool packed = ldb == NR;  // packed panels are padded and aligned: no masks
   for (int64_t k = 0; k < kc; ++k) {
-    const __m512 b0 = packed ? _mm512_load_ps(pb) : _mm512_maskz_loadu_ps(m0, pb);
-    const __m512 b1 = packed ? _mm512_load_ps(pb + 16) : _mm512_maskz_loadu_ps(m1, pb + 16);
+    const __m512 b0 = PackedB ? _mm512_load_ps(pb) : _mm512_maskz_loadu_ps(m0, pb);
+    const __m512 b1 = PackedB ? _mm512_load_ps(pb + 16) : _mm512_maskz_loadu_ps(m1, pb + 16);
 #pragma GCC unroll 12
     for (int i = 0; i < MR; ++i) {
       const __m512 av = _mm512_set1_ps(pa[i]);
@@ -260,8 +260,11 @@ void sgemm_mr(Mat<float> c, Mat<float> a, Mat<float> b, float beta, float alpha,
           const float* panel = pack_b_too ? pb + jr * kc : bsrc + jr;
           const int64_t ldb = pack_b_too ? NR : b.rs;
           for (int64_t ir = 0; ir < mc; ir += MR) {
-            micro_kernel<MR>(kc, pa + ir * kc, panel, ldb, c.data + (ic + ir) * c.rs + jc + jr, c.rs, alpha, beta_k,
-                             bias_k ? bias_k + jc + jr : nullptr, std::min(MR, mc - ir), std::min(NR, nc - jr));
+            float* ct = c.data + (ic + ir) * c.rs + jc + jr;
+            const float* bt = bias_k ? bias_k + jc + jr : nullptr;
+            const int64_t mr = std::min(MR, mc - ir), nr = std::min(NR, nc - jr);
+            if (pack_b_too) micro_kernel<MR, true>(kc, pa + ir * kc, panel, ldb, ct, c.rs, alpha, beta_k, bt, mr, nr);
+            else micro_kernel<MR, false>(kc, pa + ir * kc, panel, ldb, ct, c.rs, alpha, beta_k, bt, mr, nr);
           }
         }
       }

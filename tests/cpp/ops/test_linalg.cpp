@@ -126,6 +126,25 @@ TEST(Linalg, FloatGemmPathsMatchFloat64) {
   EXPECT_FALSE(isnan(r).any().item<bool>());
 }
 
+// Operands that start off a 64-byte boundary and B read in place with 32
+// columns (ldb == the packed panel's width): once crashed with an aligned
+// load (a Linear(32, 10)'s weight gradient).
+TEST(Linalg, FloatGemmUnalignedInPlaceB) {
+  Generator g(13);
+  for (int64_t off : {1, 3, 4, 7})
+    for (int64_t M : {5, 10, 20, 24})
+      for (int64_t N : {16, 20, 32, 33})
+        for (int64_t ld : {N, int64_t(32), int64_t(48)}) {
+          if (ld < N) continue;
+          const int64_t K = 32;
+          Tensor b = randn({K * ld + off}, g).slice(0, off, K * ld + off).view({K, ld}).slice(1, 0, N);
+          Tensor a = randn({M * K + off}, g).slice(0, off, M * K + off).view({M, K});
+          Tensor ref = mm(a.to(kFloat64), b.to(kFloat64));
+          EXPECT_CLOSE_TOL(mm(a, b).to(kFloat64), ref, 1e-4, 1e-5) << "off=" << off << " M=" << M << " N=" << N
+                                                                  << " ld=" << ld;
+        }
+}
+
 // linear adds its bias in the GEMM's epilogue (packed tiles, the
 // inner-product path, Eigen's fallback with C pre-filled, an empty
 // contraction, the 16-bit and integer dtypes): every path against float64.
