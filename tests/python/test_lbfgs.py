@@ -86,6 +86,9 @@ CASES = [
 ]
 
 
+# In float32 a rounding apart (ember's dot products sum in another order than
+# OpenBLAS's) can end an inner loop one iteration sooner: the iterates must
+# still agree to tol, the counters within one.
 @pytest.mark.parametrize("dtype,tol", [(np.float64, 1e-9), (np.float32, 2e-4)])
 @pytest.mark.parametrize("name,kw", CASES)
 def test_lbfgs_matches_torch(name, kw, dtype, tol):
@@ -98,10 +101,12 @@ def test_lbfgs_matches_torch(name, kw, dtype, tol):
             assert a.dtype == getattr(ember, str(b.dtype).split(".")[1])
             np.testing.assert_allclose(to_np(a), to_np(b), rtol=tol, atol=tol)
         ts, es = topt.state[tp[0]], eopt.state[ep[0]]
-        assert es["n_iter"] == ts["n_iter"]
-        if dtype == np.float64:  # in float32 a rounding apart can change the line search's path
+        if dtype == np.float64:
+            assert es["n_iter"] == ts["n_iter"]
             assert es["func_evals"] == ts["func_evals"]
             assert len(es["old_dirs"]) == len(ts["old_dirs"])
+        else:
+            assert abs(es["n_iter"] - ts["n_iter"]) <= 1
 
 
 def test_lbfgs_converges_on_rosenbrock():
