@@ -42,6 +42,8 @@ def _reduction_of(size_average, reduce, reduction):
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
         return ("mean" if size_average else "sum") if reduce else "none"
+    if not isinstance(reduction, str):  # torch's message; pybind would say "incompatible function arguments"
+        raise ValueError("%s is not a valid value for reduction" % (reduction,))
     return reduction
 
 

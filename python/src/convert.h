@@ -140,6 +140,12 @@ template <>
 struct type_caster<ember::Tensor> : type_caster_base<ember::Tensor> {
   using base = type_caster_base<ember::Tensor>;
   bool load(handle src, bool convert) {
+    // None is not a Tensor: pybind's generic caster accepts it as a null
+    // pointer, which the `const Tensor&` parameters would then dereference
+    // (a segfault on ember.add(None, x)). Optional tensors are
+    // std::optional<Tensor>, whose caster takes None before reaching here;
+    // elsewhere None fails the match and pybind raises TypeError naming the op.
+    if (src.is_none()) return false;
     if (!base::load(src, convert)) return false;
     ember_py::note_wrapper(src.ptr(), static_cast<const ember::Tensor*>(value));
     return true;

@@ -31,10 +31,8 @@ Tensor conv_nd(int sp, const Tensor& input, const Tensor& weight, const OptT& bi
                py::handle padding, py::handle dilation, int64_t groups) {
   auto s = int_list(stride, "stride"), d = int_list(dilation, "dilation");
   if (py::isinstance<py::str>(padding)) {
-    std::string mode = padding.cast<std::string>();
-    if (mode != "same" && mode != "valid")
-      throw py::value_error("Invalid padding string '" + mode + "', should be one of {'valid', 'same'}");
-    ember::PaddingMode pm(mode);
+    // an unknown mode is the C++ op's RuntimeError naming it, as torch's F.conv*d
+    ember::PaddingMode pm(padding.cast<std::string>());
     return sp == 3   ? ember::conv3d(input, weight, opt(bias), s, pm, d, groups)
            : sp == 2 ? ember::conv2d(input, weight, opt(bias), s, pm, d, groups)
                      : ember::conv1d(input, weight, opt(bias), s, pm, d, groups);
@@ -49,7 +47,7 @@ Tensor conv_nd(int sp, const Tensor& input, const Tensor& weight, const OptT& bi
 // input's size" in that dim, as torch.
 std::vector<int64_t> adaptive_size(const Tensor& input, py::handle output_size, size_t n, const char* op) {
   if (!py::isinstance<py::tuple>(output_size) && !py::isinstance<py::list>(output_size))
-    return int_list(output_size, "output_size");
+    return int_list(output_size, (std::string(op) + ": output_size").c_str());
   auto seq = py::reinterpret_borrow<py::sequence>(output_size);
   if (seq.size() != n)
     throw py::value_error(std::string(op) + ": output_size must have " + std::to_string(n) + " elements, got " +
@@ -57,7 +55,14 @@ std::vector<int64_t> adaptive_size(const Tensor& input, py::handle output_size, 
   std::vector<int64_t> out;
   for (size_t i = 0; i < n; ++i) {
     py::object e = seq[i];
-    out.push_back(e.is_none() ? input.size(input.dim() - int64_t(n) + int64_t(i)) : e.cast<int64_t>());
+    int64_t v = 0;
+    if (e.is_none())
+      v = input.size(input.dim() - int64_t(n) + int64_t(i));
+    else if (!int_from_python(e, v))  // pybind's cast would say only "Unable to cast Python instance"
+      throw py::type_error(std::string(op) + ": output_size must be a tuple of ints or None, got " +
+                           std::string(py::str(py::type::of(e).attr("__name__"))) + " at position " +
+                           std::to_string(i) + " (" + std::string(py::str(output_size)) + ")");
+    out.push_back(v);
   }
   return out;
 }
@@ -402,8 +407,8 @@ void init_nn(py::module_& root) {
   // ---- 3-D pooling ----
   m.def("max_pool3d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
                          py::object dilation, bool ceil_mode, bool return_indices) -> py::object {
-    auto k = int_list(kernel_size, "kernel_size"), s = opt_stride(stride), p = int_list(padding, "padding"),
-         d = int_list(dilation, "dilation");
+    auto k = int_list(kernel_size, "max_pool3d: kernel_size"), s = opt_stride(stride),
+         p = int_list(padding, "max_pool3d: padding"), d = int_list(dilation, "max_pool3d: dilation");
     if (return_indices) {
       auto r = ember::max_pool3d_with_indices(input, k, s, p, d, ceil_mode);
       return py::make_tuple(std::get<0>(r), std::get<1>(r));
@@ -413,8 +418,8 @@ void init_nn(py::module_& root) {
         arg("ceil_mode") = false, arg("return_indices") = false, "3-D max pooling over [N, C, D, H, W].");
   m.def("avg_pool3d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
                          bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
-    return ember::avg_pool3d(input, int_list(kernel_size, "kernel_size"), opt_stride(stride),
-                             int_list(padding, "padding"), ceil_mode, count_include_pad, divisor_override);
+    return ember::avg_pool3d(input, int_list(kernel_size, "avg_pool3d: kernel_size"), opt_stride(stride),
+                             int_list(padding, "avg_pool3d: padding"), ceil_mode, count_include_pad, divisor_override);
   }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("ceil_mode") = false,
         arg("count_include_pad") = true, arg("divisor_override") = py::none(),
         "3-D average pooling over [N, C, D, H, W].");

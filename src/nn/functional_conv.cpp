@@ -89,6 +89,16 @@ void check_conv(const char* op, const Tensor& input, const Tensor& weight, const
   EMBER_CHECK(groups > 0, op, ": non-positive groups is not supported (got ", groups, ")");
   EMBER_CHECK_TYPE(input.dtype() == weight.dtype(), op, ": input (", input.dtype(), ") and weight (", weight.dtype(),
                    ") must have the same dtype");
+  // im2col / vol2col are floating-point only: say so here, naming the op,
+  // rather than from the kernel's dtype switch.
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input and weight, got ",
+                   input.dtype());
+  // torch: "expected weight to be at least 1 at dimension 0"; a zero kernel
+  // extent would make the output all bias (a window of no taps).
+  EMBER_CHECK(weight.size(0) > 0, op, ": expected weight with at least one output channel, got weight of shape ",
+              weight.sizes());
+  for (int i = 0; i < sp; ++i)
+    EMBER_CHECK(weight.size(2 + i) > 0, op, ": expected a non-empty kernel, got weight of shape ", weight.sizes());
   detail::check_same_device(op, {&input, &weight});
   EMBER_CHECK(input.size(1) == weight.size(1) * groups, op, ": input has ", input.size(1),
               " channels but weight expects ", weight.size(1) * groups, " (weight shape ", weight.sizes(), ", groups ",

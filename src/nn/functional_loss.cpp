@@ -51,10 +51,11 @@ void check_class_target(const char* op, const Tensor& input, const Tensor& targe
   EMBER_CHECK(target.dtype() == kInt64, op, ": expected target of dtype int64 (class indices), got ", target.dtype(),
               " (shape ", target.sizes(), ")");
   // a ValueError, as torch's "Expected input batch_size (4) to match target batch_size (3)"
-  if (input.dim() >= 2 && target.dim() >= 1)
-    EMBER_CHECK_VALUE(input.size(0) == target.size(0), op, ": expected input batch_size (", input.size(0),
-                      ") to match target batch_size (", target.size(0), "); input ", input.sizes(), ", target ",
-                      target.sizes());
+  // (a 0-d target has batch_size 0 to torch)
+  if (input.dim() >= 2)
+    EMBER_CHECK_VALUE(target.dim() >= 1 && input.size(0) == target.size(0), op, ": expected input batch_size (",
+                      input.size(0), ") to match target batch_size (", target.dim() >= 1 ? target.size(0) : 0,
+                      "); input ", input.sizes(), ", target ", target.sizes());
   Shape want;
   for (int64_t d = 0; d < input.dim(); ++d)
     if (d != (input.dim() == 1 ? 0 : 1)) want.push_back(input.size(d));
@@ -229,9 +230,12 @@ Tensor cross_entropy_2d(const Tensor& input, const Tensor& target, Reduction red
 
 }  // namespace
 
-Tensor nll_loss(const Tensor& input, const Tensor& target, const Tensor& weight, Reduction reduction,
+Tensor nll_loss(const Tensor& input, const Tensor& target_in, const Tensor& weight, Reduction reduction,
                 int64_t ignore_index) {
   const char* op = "nll_loss";
+  detail::check_defined(target_in, op);
+  // torch's nll_loss takes uint8 class indices too
+  const Tensor target = target_in.dtype() == kUInt8 ? target_in.to(kInt64) : target_in;
   check_class_target(op, input, target, weight, ignore_index);
   if (nll_fast_path(input, weight, reduction)) return nll_loss_2d(input, target, reduction, ignore_index);
   Tensor valid = ne(target, ignore_index);
@@ -255,14 +259,15 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target_in, const Tensor&
   const char* op = "cross_entropy";
   detail::check_defined(input, op);
   detail::check_defined(target_in, op);
-  // torch's cross_entropy takes uint8 class indices too (nll_loss does not)
+  // torch's cross_entropy takes uint8 class indices too
   const Tensor target = target_in.dtype() == kUInt8 ? target_in.to(kInt64) : target_in;
-  EMBER_CHECK(label_smoothing >= 0 && label_smoothing <= 1, op, ": label_smoothing must be between 0.0 and 1.0, got ",
-              label_smoothing);
+  // torch checks only the upper bound and smooths only when label_smoothing
+  // > 0: a negative or NaN value is no smoothing
+  EMBER_CHECK(!(label_smoothing > 1), op, ": label_smoothing must be between 0.0 and 1.0, got ", label_smoothing);
   EMBER_CHECK(input.dim() >= 1, op, ": expected input [C] or [N, C, d1...], got a 0-d tensor");
   if (reduction == Reduction::BatchMean) reduce(op, input, reduction);
   const int64_t cdim = input.dim() == 1 ? 0 : 1, C = input.size(cdim);
-  const double ls = label_smoothing;
+  const double ls = label_smoothing > 0 ? label_smoothing : 0.0;
   if (!is_floating_point(target.dtype()) && ls == 0 && nll_fast_path(input, weight, reduction)) {
     check_class_target(op, input, target, weight, ignore_index);
     return cross_entropy_2d(input, target, reduction, ignore_index);
@@ -272,6 +277,8 @@ Tensor cross_entropy(const Tensor& input, const Tensor& target_in, const Tensor&
     // class probabilities: loss = -sum_c w_c t_c log p_c
     EMBER_CHECK(target.sizes().equals(input.sizes()), op, ": expected probability target of the input's shape ",
                 input.sizes(), ", got ", target.sizes());
+    EMBER_CHECK(ignore_index < 0, op, ": ignore_index is not supported for floating point target (got ignore_index=",
+                ignore_index, ", target of dtype ", target.dtype(), " and shape ", target.sizes(), ")");
     if (weight.defined())
       EMBER_CHECK(weight.dim() == 1 && weight.size(0) == C, op, ": expected weight of shape [", C,
                   "] (one per class), got ", weight.sizes());
@@ -333,7 +340,8 @@ Tensor binary_cross_entropy(const Tensor& input, const Tensor& target, const Ten
   check_same_shape(op, input, target);
   {
     NoGradGuard no_grad;
-    EMBER_CHECK(input.numel() == 0 || !logical_or(input<0, input> 1).any().item<bool>(), op,
+    // written so that NaN fails it too, as torch's
+    EMBER_CHECK(input.numel() == 0 || logical_and(input >= 0, input <= 1).all().item<bool>(), op,
                 ": all elements of input should be between 0 and 1");
   }
   Tensor loss = -(target * log(input).clamp_min(-100) + (1 - target) * log(1 - input).clamp_min(-100));
@@ -358,19 +366,15 @@ Tensor binary_cross_entropy_with_logits(const Tensor& input, const Tensor& targe
 }
 
 // input holds log q; loss = t (log t - input), or exp(t) (t - input) when
-// the target holds log t too. 0 log 0 = 0.
+// the target holds log t too. t log t is xlogy(t, t), as torch: 0 at
+// t = 0, NaN at t < 0.
 Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction, bool log_target) {
   const char* op = "kl_div";
   detail::check_defined(input, op);
   detail::check_defined(target, op);
-  Tensor loss;
-  if (log_target) {
-    loss = exp(target) * (target - input);
-  } else {
-    Tensor pos = target > 0;
-    Tensor safe = where(pos, target, ones_like(target));
-    loss = where(pos, target * log(safe), zeros_like(target)) - target * input;
-  }
+  EMBER_CHECK(is_floating_point(input.dtype()) && is_floating_point(target.dtype()), op,
+              ": Integral inputs not supported (input ", input.dtype(), ", target ", target.dtype(), ")");
+  Tensor loss = log_target ? exp(target) * (target - input) : xlogy(target, target) - target * input;
   if (reduction == Reduction::BatchMean) return input.dim() == 0 ? loss.sum() : loss.sum() / double(input.size(0));
   return reduce(op, loss, reduction);
 }

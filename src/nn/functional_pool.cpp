@@ -1,8 +1,8 @@
 // Pooling: max_pool2d (a kernel; backward scatters the gradient at the
 // saved indices), avg_pool2d (im2col, then a sum over each window and a
-// divide) and adaptive_avg_pool2d (two averaging matrices: windows are
-// products of a row range and a column range, so the pool is separable);
-// their 3-D forms the same way (vol2col, three matrices), max_pool3d and
+// divide) and adaptive_avg_pool2d (window means along one dim, then the
+// other: windows are products of a row range and a column range);
+// their 3-D forms the same way (vol2col, three dims), max_pool3d and
 // adaptive_max_pool3d through one kernel over lists of windows.
 #include <cmath>
 #include <tuple>
@@ -128,14 +128,39 @@ Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
 }
 
 namespace {
-// [o, in] matrix averaging rows [floor(i in / o), ceil((i + 1) in / o)).
-Tensor adaptive_matrix(int64_t o, int64_t in, const Tensor& like) {
-  std::vector<double> m(o * in, 0.0);
-  for (int64_t i = 0; i < o; ++i) {
-    const int64_t a = (i * in) / o, b = ((i + 1) * in + o - 1) / o;
-    for (int64_t j = a; j < b; ++j) m[i * in + j] = 1.0 / double(b - a);
+// Means of x's last dim over the adaptive windows [floor(j in / o),
+// ceil((j + 1) in / o)), j < o: each window gathered (padded to the longest
+// with masked-off taps), summed and divided by its length. An averaging
+// matrix [o, in] would be shorter, but its zero weights multiply every
+// element into every window, and 0 * inf = NaN spreads one non-finite
+// element to windows that do not hold it (torch keeps it in its own).
+Tensor adaptive_avg_last(const Tensor& x, int64_t o) {
+  const int64_t in = x.size(-1);
+  if (o == in) return x;
+  std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+  if (o > 0 && in % o == 0) {  // equal, disjoint windows
+    shape.back() = o;
+    shape.push_back(in / o);
+    return x.reshape(shape).mean({-1});
   }
-  return tensor(m, TensorOptions().dtype(kFloat64)).to(like.device(), like.dtype()).reshape({o, in});
+  int64_t L = 0;
+  for (int64_t j = 0; j < o; ++j) L = std::max(L, ((j + 1) * in + o - 1) / o - (j * in) / o);
+  std::vector<int64_t> idx(size_t(o * L)), keep(size_t(o * L));
+  std::vector<double> len(static_cast<size_t>(o));
+  for (int64_t j = 0; j < o; ++j) {
+    const int64_t a = (j * in) / o, b = ((j + 1) * in + o - 1) / o;
+    len[size_t(j)] = double(b - a);
+    for (int64_t t = 0; t < L; ++t) {
+      idx[size_t(j * L + t)] = std::min(a + t, b - 1);
+      keep[size_t(j * L + t)] = a + t < b;
+    }
+  }
+  const TensorOptions on = TensorOptions().device(x.device());
+  Tensor g = index_select(x, -1, tensor(idx, on.dtype(kInt64)));
+  shape.back() = o;
+  shape.push_back(L);
+  g = where(tensor(keep, on.dtype(kInt64)).to(kBool).reshape({o, L}), g.reshape(shape), 0.0);
+  return g.sum({-1}) / tensor(len, on.dtype(kFloat64)).to(x.dtype());
 }
 }  // namespace
 
@@ -151,10 +176,10 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
   EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
   if (o[0] == 1 && o[1] == 1) return input.mean({-2, -1}, true);
   if (o[0] == H && o[1] == W) return input.clone();
-  // out = Ph x Pw^T, each product folded into one mm over the batch
-  Tensor y = matmul(input, adaptive_matrix(o[1], W, input).t());                // [.., H, ow]
-  Tensor z = matmul(y.transpose(-2, -1), adaptive_matrix(o[0], H, input).t());  // [.., ow, oh]
-  return z.transpose(-2, -1).contiguous();
+  // the windows are products of a row range and a column range: average
+  // over the columns, then over the rows
+  Tensor y = adaptive_avg_last(input, o[1]);                          // [.., H, ow]
+  return adaptive_avg_last(y.transpose(-2, -1), o[0]).transpose(-2, -1).contiguous();  // [.., oh, ow]
 }
 
 // ---- 1-D pooling: the 2-D ops on [N, C, 1, L]. The arguments are checked
@@ -327,6 +352,11 @@ Tensor avg_pool3d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
   const int64_t one = 1;
   Pool3d P = pool3d_setup(op, input, kernel_size, stride, padding, one, ceil_mode);
   EMBER_CHECK(!divisor_override || *divisor_override != 0, op, ": divisor must be not zero");
+  // torch's avg_pool3d (not max_pool3d) wants each kernel extent within the
+  // unpadded input
+  EMBER_CHECK(P.in[0] >= P.k[0] && P.in[1] >= P.k[1] && P.in[2] >= P.k[2], op, ": input image (T: ", P.in[0],
+              " H: ", P.in[1], " W: ", P.in[2], ") smaller than kernel size (kT: ", P.k[0], " kH: ", P.k[1],
+              " kW: ", P.k[2], "), input shape ", input.sizes());
   EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
   const Tensor& x = P.x;
   const int64_t N = x.size(0), C = x.size(1), K = P.k[0] * P.k[1] * P.k[2];
@@ -376,14 +406,11 @@ Tensor adaptive_avg_pool3d(const Tensor& input, IntArrayRef output_size) {
   const int64_t D = input.size(-3), H = input.size(-2), W = input.size(-1);
   if (o[0] == 1 && o[1] == 1 && o[2] == 1) return input.mean({-3, -2, -1}, true);
   if (o[0] == D && o[1] == H && o[2] == W) return input.clone();
-  // out = Pd x Ph x Pw applied one dim at a time, each folded into one mm
-  Tensor y = matmul(input, adaptive_matrix(o[2], W, input).t());         // [.., D, H, ow]
-  y = matmul(y.transpose(-2, -1), adaptive_matrix(o[1], H, input).t());  // [.., D, ow, oh]
-  y = y.transpose(-2, -1).flatten(-2, -1);                               // [.., D, oh ow]
-  y = matmul(y.transpose(-2, -1), adaptive_matrix(o[0], D, input).t());  // [.., oh ow, od]
-  std::vector<int64_t> shape(input.sizes().begin(), input.sizes().end() - 3);
-  shape.insert(shape.end(), {o[0], o[1], o[2]});
-  return y.transpose(-2, -1).reshape(shape);
+  // separable, as in 2-D: one dim at a time
+  Tensor y = adaptive_avg_last(input, o[2]);                              // [.., D, H, ow]
+  y = adaptive_avg_last(y.transpose(-2, -1), o[1]).transpose(-2, -1);     // [.., D, oh, ow]
+  y = movedim(adaptive_avg_last(movedim(y, {-3}, {-1}), o[0]), {-1}, {-3});  // [.., od, oh, ow]
+  return y.contiguous();
 }
 
 std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input, IntArrayRef output_size) {

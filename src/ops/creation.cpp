@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "ops/kernels_api.h"
@@ -144,16 +145,60 @@ template <typename F>
 Tensor make_window(const char* op, int64_t window_length, bool periodic, const TensorOptions& o, F value) {
   EMBER_CHECK(window_length >= 0, op, ": requires non-negative window_length, got window_length=", window_length);
   EMBER_CHECK(is_floating_point(o.dtype()), op, ": expects floating point dtypes, got ", o.dtype());
-  std::vector<double> v(size_t(window_length), 1.0);
+  // the float64 staging buffer's bytes must fit in an int64 (torch: "Storage
+  // size calculation overflowed")
+  EMBER_CHECK(window_length <= std::numeric_limits<int64_t>::max() / int64_t(sizeof(double)), op,
+              ": window_length=", window_length, " is too large (its storage size overflows)");
+  Tensor out = make_tensor({window_length}, kFloat64, Device(kCPU));
+  double* v = static_cast<double*>(out.data_ptr());
+  if (window_length == 1) v[0] = 1.0;
   if (window_length > 1) {
     const int64_t M = periodic ? window_length + 1 : window_length;
-    for (int64_t n = 0; n < window_length; ++n) v[size_t(n)] = value(double(n), double(M));
+    for (int64_t n = 0; n < window_length; ++n) v[n] = value(double(n), double(M));
   }
-  Tensor out = make_tensor({window_length}, kFloat64, Device(kCPU));
-  std::copy(v.begin(), v.end(), static_cast<double*>(out.data_ptr()));
   out = out.to(o.dtype());
   if (!o.device().is_cpu()) out = out.to(o.device());
   return finish(out, o);
+}
+
+// I0, the modified Bessel function of order 0, as torch's calc_i0 (Cephes'
+// Chebyshev expansions of exp(-|x|) I0(x) on [0, 8] and (8, inf)). Unlike
+// std::cyl_bessel_i it is even in x, and it overflows to inf (inf / inf =
+// NaN in kaiser_window, as torch) where libstdc++ throws domain_error.
+double chbevl(double x, const double* c, int n) {
+  double b0 = c[0], b1 = 0, b2 = 0;
+  for (int i = 1; i < n; ++i) {
+    b2 = b1;
+    b1 = b0;
+    b0 = x * b1 - b2 + c[i];
+  }
+  return 0.5 * (b0 - b2);
+}
+double bessel_i0(double x) {
+  static const double A[] = {
+      -4.41534164647933937950E-18, 3.33079451882223809783E-17,  -2.43127984654795469359E-16,
+      1.71539128555513303061E-15,  -1.16853328779934516808E-14, 7.67618549860493561688E-14,
+      -4.85644678311192946090E-13, 2.95505266312963983461E-12,  -1.72682629144155570723E-11,
+      9.67580903537323691224E-11,  -5.18979560163526290666E-10, 2.65982372468238665035E-9,
+      -1.30002500998624804212E-8,  6.04699502254191894932E-8,   -2.67079385394061173391E-7,
+      1.11738753912010371815E-6,   -4.41673835845875056359E-6,  1.64484480707288970893E-5,
+      -5.75419501008210370398E-5,  1.88502885095841655729E-4,   -5.76375574538582365885E-4,
+      1.63947561694133579842E-3,   -4.32430999505057594430E-3,  1.05464603945949983183E-2,
+      -2.37374148058994688156E-2,  4.93052842396707084878E-2,   -9.49010970480476444210E-2,
+      1.71620901522208775349E-1,   -3.04682672343198398683E-1,  6.76795274409476084995E-1};
+  static const double B[] = {
+      -7.23318048787475395456E-18, -4.83050448594418207126E-18, 4.46562142029675999901E-17,
+      3.46122286769746109310E-17,  -2.82762398051658348494E-16, -3.42548561967721913462E-16,
+      1.77256013305652638360E-15,  3.81168066935262242075E-15,  -9.55484669882830764870E-15,
+      -4.15056934728722208663E-14, 1.54008621752140982691E-14,  3.85277838274214270114E-13,
+      7.18012445138366623367E-13,  -1.79417853150680611778E-12, -1.32158118404477131188E-11,
+      -3.14991652796324136454E-11, 1.18891471078464383424E-11,  4.94060238822496958910E-10,
+      3.39623202570838634515E-9,   2.26666899049817806459E-8,   2.04891858946906374183E-7,
+      2.89137052083475648297E-6,   6.88975834691682398426E-5,   3.36911647825569408990E-3,
+      8.04490411014108831608E-1};
+  x = std::abs(x);
+  if (x <= 8.0) return std::exp(x) * chbevl(x / 2.0 - 2.0, A, 30);
+  return std::exp(x) * chbevl(32.0 / x - 2.0, B, 25) / std::sqrt(x);
 }
 }  // namespace
 
@@ -182,7 +227,7 @@ Tensor bartlett_window(int64_t window_length, bool periodic, const TensorOptions
 Tensor kaiser_window(int64_t window_length, bool periodic, double beta, const TensorOptions& o) {
   return make_window("kaiser_window", window_length, periodic, o, [=](double n, double M) {
     const double a = (M - 1) / 2, r = (n - a) / a;
-    return std::cyl_bessel_i(0.0, beta * std::sqrt(std::max(0.0, 1 - r * r))) / std::cyl_bessel_i(0.0, beta);
+    return bessel_i0(beta * std::sqrt(std::max(0.0, 1 - r * r))) / bessel_i0(beta);
   });
 }
 

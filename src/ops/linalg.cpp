@@ -276,7 +276,13 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
                         (!bias.defined() || (bias.dim() == 1 && bias.size(0) == weight.size(0)));
   if (!one_node) {
     Tensor out = matmul(input, weight.dim() == 2 ? weight.t() : weight);
-    return bias.defined() ? out + bias : out;
+    if (!bias.defined()) return out;
+    // the bias broadcasts to the output, never the output to the bias (torch's addmm)
+    const Shape both = broadcast_shapes(out.sizes(), bias.sizes());
+    EMBER_CHECK(out.sizes().equals(IntArrayRef(both)),
+                "linear: bias of shape ", bias.sizes(), " does not broadcast to the output shape ", out.sizes(),
+                " (input ", input.sizes(), ", weight ", weight.sizes(), ")");
+    return out + bias;
   }
   // One autograd node for x @ W^T + b over any leading dims: composed of
   // t(), addmm or matmul and add it took three nodes, a transposed gradient
@@ -292,12 +298,15 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   }
   check_gemm_dtype("linear", input);
   const int64_t K = weight.size(1), N = weight.size(0);
+  // rows: the product of the leading dims, spelled out (reshape's -1 is
+  // ambiguous when K or N is 0)
+  int64_t M = 1;
+  for (int64_t d = 0; d + 1 < input.dim(); ++d) M *= input.size(d);
   Tensor x2;
   {
     NoGradGuard ng;
-    x2 = input.dim() == 2 ? input : input.detach().reshape({-1, K});
+    x2 = input.dim() == 2 ? input : input.detach().reshape({M, K});
   }
-  const int64_t M = x2.size(0);
   Shape out_shape(input.sizes());
   out_shape.back() = N;
   Tensor out = detail::make_tensor(out_shape, input.dtype(), input.device());
@@ -315,8 +324,8 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
   return autograd::record(
       "linear", {input, weight, bias}, out,
       [x = save_if(weight.requires_grad(), input), w = save_if(input.requires_grad(), weight), K, N,
-       in_shape = Shape(input.sizes())](const Tensor& grad, const GradMask& needs) {
-        const Tensor g2 = grad.dim() == 2 ? grad : grad.reshape({-1, N});
+       M, in_shape = Shape(input.sizes())](const Tensor& grad, const GradMask& needs) {
+        const Tensor g2 = grad.dim() == 2 ? grad : grad.reshape({M, N});
         Tensor gx, gw, gb;
         if (needs[0]) {
           gx = mm(g2, w.get());
@@ -324,7 +333,7 @@ Tensor linear(const Tensor& input, const Tensor& weight, const Tensor& bias) {
         }
         if (needs[1]) {
           const Tensor xv = x.get();
-          gw = mm(g2.t(), xv.dim() == 2 ? xv : xv.reshape({-1, K}));
+          gw = mm(g2.t(), xv.dim() == 2 ? xv : xv.reshape({M, K}));
         }
         if (needs[2]) gb = g2.sum(0);
         return tensor_list{gx, gw, gb};
