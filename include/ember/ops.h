@@ -283,6 +283,10 @@ EMBER_API Tensor squeeze(const Tensor& input);
 EMBER_API Tensor squeeze(const Tensor& input, int64_t dim);
 EMBER_API Tensor unsqueeze(const Tensor& input, int64_t dim);
 EMBER_API Tensor narrow(const Tensor& input, int64_t dim, int64_t start, int64_t length);
+/// Sliding windows of `size` every `step` along `dimension`, as a view: that
+/// dim becomes the window count and a last dim of `size` is appended (torch's
+/// Tensor.unfold).
+EMBER_API Tensor unfold(const Tensor& input, int64_t dimension, int64_t size, int64_t step);
 EMBER_API Tensor select(const Tensor& input, int64_t dim, int64_t index);
 /// input[start:end:step] along dim (step > 0), as a view.
 EMBER_API Tensor slice(const Tensor& input, int64_t dim = 0, std::optional<int64_t> start = std::nullopt,

@@ -150,6 +150,7 @@ class EMBER_API Tensor {
   Tensor squeeze(int64_t dim) const;
   Tensor unsqueeze(int64_t dim) const;
   Tensor narrow(int64_t dim, int64_t start, int64_t length) const;
+  Tensor unfold(int64_t dimension, int64_t size, int64_t step) const;
   Tensor select(int64_t dim, int64_t index) const;
   Tensor slice(int64_t dim = 0, std::optional<int64_t> start = std::nullopt,
                std::optional<int64_t> end = std::nullopt, int64_t step = 1) const;

@@ -362,6 +362,18 @@ void init_nn(py::module_& root) {
                                           int_list(padding, "padding"), int_list(dilation, "dilation"), ceil_mode);
   }, arg("input"), arg("kernel_size"), arg("stride") = py::none(), arg("padding") = 0, arg("dilation") = 1,
         arg("ceil_mode") = false, "2-D max pooling returning (output, indices).");
+  m.def("unfold", [](const Tensor& input, py::object kernel_size, py::object dilation, py::object padding,
+                     py::object stride) {
+    return ember::im2col(input, int_list(kernel_size, "kernel_size"), int_list(dilation, "dilation"),
+                         int_list(padding, "padding"), int_list(stride, "stride"));
+  }, arg("input"), arg("kernel_size"), arg("dilation") = 1, arg("padding") = 0, arg("stride") = 1,
+        "Sliding blocks of [N, C, H, W] as columns [N, C kh kw, L].");
+  m.def("fold", [](const Tensor& input, py::object output_size, py::object kernel_size, py::object dilation,
+                   py::object padding, py::object stride) {
+    return ember::col2im(input, int_list(output_size, "output_size"), int_list(kernel_size, "kernel_size"),
+                         int_list(dilation, "dilation"), int_list(padding, "padding"), int_list(stride, "stride"));
+  }, arg("input"), arg("output_size"), arg("kernel_size"), arg("dilation") = 1, arg("padding") = 0, arg("stride") = 1,
+        "Columns [N, C kh kw, L] summed back into [N, C, output_size] (unfold's adjoint).");
   m.def("avg_pool2d", [](const Tensor& input, py::object kernel_size, py::object stride, py::object padding,
                          bool ceil_mode, bool count_include_pad, std::optional<int64_t> divisor_override) {
     return ember::avg_pool2d(input, int_list(kernel_size, "kernel_size"), opt_stride(stride),

@@ -478,6 +478,8 @@ void init_views(py::module_& m, py::class_<Tensor>& c) {
   both(m, c, "unsqueeze", [](T x, int64_t dim) { return ember::unsqueeze(x, dim); }, py::arg("dim"));
   both(m, c, "narrow", [](T x, int64_t dim, int64_t start, int64_t length) { return ember::narrow(x, dim, start, length); },
        py::arg("dim"), py::arg("start"), py::arg("length"));
+  c.def("unfold", [](T x, int64_t dimension, int64_t size, int64_t step) { return ember::unfold(x, dimension, size, step); },
+        py::arg("dimension"), py::arg("size"), py::arg("step"));
   both(m, c, "select", [](T x, int64_t dim, int64_t index) { return ember::select(x, dim, index); }, py::arg("dim"),
        py::arg("index"));
   both(m, c, "chunk", [](T x, int64_t chunks, int64_t dim) { return ember::chunk(x, chunks, dim); }, py::arg("chunks"),

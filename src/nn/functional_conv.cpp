@@ -370,4 +370,66 @@ Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, const Tensor&
                               dilation, 1);
 }
 
+namespace {
+// The sliding-block geometry of F.unfold / F.fold over an H x W plane, with
+// torch's checks and messages.
+ConvGeom block_geometry(const char* op, int64_t H, int64_t W, IntArrayRef kernel_size, IntArrayRef dilation,
+                        IntArrayRef padding, IntArrayRef stride) {
+  auto k = detail::expand_pair(kernel_size, op, "kernel_size"), d = detail::expand_pair(dilation, op, "dilation");
+  auto p = detail::expand_pair(padding, op, "padding"), s = detail::expand_pair(stride, op, "stride");
+  EMBER_CHECK(k[0] > 0 && k[1] > 0, op, ": kernel size should be greater than zero, but got kernel_size ",
+              IntArrayRef(k));
+  check_geometry(op, s, p, d);
+  const int64_t oh = (H + 2 * p[0] - (d[0] * (k[0] - 1) + 1)) / s[0] + 1;
+  const int64_t ow = (W + 2 * p[1] - (d[1] * (k[1] - 1) + 1)) / s[1] + 1;
+  EMBER_CHECK(H + 2 * p[0] >= d[0] * (k[0] - 1) + 1 && W + 2 * p[1] >= d[1] * (k[1] - 1) + 1 && oh >= 1 && ow >= 1,
+              op, ": given spatial size (", H, ", ", W, "), kernel_size ", IntArrayRef(k), ", dilation ",
+              IntArrayRef(d), ", padding ", IntArrayRef(p), ", the array of sliding blocks would be (", oh, ", ", ow,
+              "), but its components must be at least one");
+  return ConvGeom{k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], oh, ow};
+}
+}  // namespace
+
+Tensor im2col(const Tensor& input, IntArrayRef kernel_size, IntArrayRef dilation, IntArrayRef padding,
+              IntArrayRef stride) {
+  const char* op = "unfold";
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 3 || input.dim() == 4, op, ": expected a 3-D [C, H, W] or 4-D [N, C, H, W] input, got ",
+              "shape ", input.sizes());
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
+  const bool batched = input.dim() == 4;
+  const Tensor x = batched ? input : input.unsqueeze(0);
+  EMBER_CHECK(x.size(1) > 0 && x.size(2) > 0 && x.size(3) > 0, op, ": expected non-empty C, H and W, got shape ",
+              input.sizes());
+  const ConvGeom g = block_geometry(op, x.size(2), x.size(3), kernel_size, dilation, padding, stride);
+  Tensor out = detail::im2col(x, g).permute({1, 0, 2}).contiguous();  // [N, C kh kw, L]
+  return batched ? out : out.squeeze(0);
+}
+
+Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_size, IntArrayRef dilation,
+              IntArrayRef padding, IntArrayRef stride) {
+  const char* op = "fold";
+  detail::check_defined(input, op);
+  EMBER_CHECK(input.dim() == 2 || input.dim() == 3, op, ": expected a 2-D [C kh kw, L] or 3-D [N, C kh kw, L] input, ",
+              "got shape ", input.sizes());
+  EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
+  const bool batched = input.dim() == 3;
+  const Tensor x = batched ? input : input.unsqueeze(0);
+  auto out_hw = detail::expand_pair(output_size, op, "output_size");
+  EMBER_CHECK(out_hw[0] > 0 && out_hw[1] > 0, op, ": output_size must be positive, got ", IntArrayRef(out_hw));
+  auto k = detail::expand_pair(kernel_size, op, "kernel_size");
+  EMBER_CHECK(k[0] > 0 && k[1] > 0, op, ": kernel size should be greater than zero, but got kernel_size ",
+              IntArrayRef(k));
+  EMBER_CHECK(x.size(1) > 0 && x.size(1) % (k[0] * k[1]) == 0, op,
+              ": expected size of input's dimension 1 to be a non-zero multiple of the product of kernel_size (",
+              k[0] * k[1], "), but got input of shape ", input.sizes());
+  const ConvGeom g = block_geometry(op, out_hw[0], out_hw[1], kernel_size, dilation, padding, stride);
+  EMBER_CHECK(x.size(2) == g.oh * g.ow, op, ": given output_size ", IntArrayRef(out_hw), ", kernel_size ",
+              IntArrayRef(k), ", the number of sliding blocks is ", g.oh, " * ", g.ow, " = ", g.oh * g.ow,
+              ", but input's dimension 2 is ", x.size(2), " (input shape ", input.sizes(), ")");
+  const int64_t C = x.size(1) / (k[0] * k[1]);
+  Tensor out = detail::col2im(x.permute({1, 0, 2}), g, C, out_hw[0], out_hw[1]);
+  return batched ? out : out.squeeze(0);
+}
+
 }  // namespace ember

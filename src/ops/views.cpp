@@ -326,6 +326,38 @@ Tensor narrow(const Tensor& input, int64_t dim, int64_t start, int64_t length) {
   return slice(input, d, start, start + length, 1);
 }
 
+Tensor unfold(const Tensor& input, int64_t dimension, int64_t size, int64_t step) {
+  const int64_t nd = std::max<int64_t>(input.dim(), 1);
+  const int64_t d = wrap_dim(dimension, nd, "unfold");
+  const int64_t n = input.dim() == 0 ? 1 : input.size(d);
+  const int64_t st = input.dim() == 0 ? 1 : input.stride(d);
+  EMBER_CHECK(size <= n, "unfold: maximum size for tensor at dimension ", d, " is ", n, " but size is ", size);
+  EMBER_CHECK(size >= 0, "unfold: size is ", size, " but must be >= 0");
+  EMBER_CHECK(step > 0, "unfold: step is ", step, " but must be > 0");
+  Shape sizes(input.sizes()), strides(input.strides());
+  const int64_t windows = (n - size) / step + 1;
+  if (input.dim() > 0) {
+    sizes[d] = windows;
+    strides[d] = st * step;
+  }
+  sizes.push_back(size);
+  strides.push_back(st);
+  Tensor out = make_view(input, sizes, strides, input.storage_offset());
+  Shape in_sizes(input.sizes());
+  out = record("unfold", {input}, out, [in_sizes, d, size, step, windows](const Tensor& grad) {
+    // Windows overlap when step < size: each input element gets the sum of
+    // the window entries that read it, an index_add along d.
+    if (in_sizes.empty()) return tensor_list{size == 0 ? zeros({}, grad.options()) : grad.reshape({})};
+    Tensor g = movedim(grad, {grad.dim() - 1}, {d + 1});  // [..., windows, size, ...]
+    Shape merged(in_sizes);
+    merged[d] = windows * size;
+    g = g.reshape(merged);
+    Tensor idx = (arange(windows, kInt64).unsqueeze(1) * step + arange(size, kInt64).unsqueeze(0)).reshape({-1});
+    return tensor_list{index_add(zeros(in_sizes, grad.options()), d, idx, g)};
+  });
+  return view_out(input, out);
+}
+
 Tensor select(const Tensor& input, int64_t dim, int64_t index) {
   EMBER_CHECK_INDEX(input.dim() > 0, "select() cannot be applied to a 0-dim tensor.");
   int64_t d = wrap_dim(dim, input.dim(), "select");
@@ -600,6 +632,7 @@ Tensor Tensor::squeeze() const { return ember::squeeze(*this); }
 Tensor Tensor::squeeze(int64_t d) const { return ember::squeeze(*this, d); }
 Tensor Tensor::unsqueeze(int64_t d) const { return ember::unsqueeze(*this, d); }
 Tensor Tensor::narrow(int64_t d, int64_t s, int64_t l) const { return ember::narrow(*this, d, s, l); }
+Tensor Tensor::unfold(int64_t d, int64_t size, int64_t step) const { return ember::unfold(*this, d, size, step); }
 Tensor Tensor::select(int64_t d, int64_t i) const { return ember::select(*this, d, i); }
 Tensor Tensor::slice(int64_t d, std::optional<int64_t> s, std::optional<int64_t> e, int64_t st) const {
   return ember::slice(*this, d, s, e, st);

@@ -59,6 +59,16 @@ EMBER_API Tensor conv_transpose1d(const Tensor& input, const Tensor& weight, con
                                   IntArrayRef stride = 1, IntArrayRef padding = 0,
                                   IntArrayRef output_padding = 0, int64_t groups = 1, IntArrayRef dilation = 1);
 
+/// torch's F.unfold: the sliding blocks of input [N, C, H, W] (or [C, H, W])
+/// as columns, [N, C kh kw, L] (L blocks); `unfold` already names
+/// Tensor.unfold, so the C++ name is aten's.
+EMBER_API Tensor im2col(const Tensor& input, IntArrayRef kernel_size, IntArrayRef dilation = 1,
+                        IntArrayRef padding = 0, IntArrayRef stride = 1);
+/// torch's F.fold, im2col's adjoint: columns [N, C kh kw, L] (or [C kh kw, L])
+/// summed back into [N, C, output_size].
+EMBER_API Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_size,
+                        IntArrayRef dilation = 1, IntArrayRef padding = 0, IntArrayRef stride = 1);
+
 // ---------------------------------------------------------------- pooling
 EMBER_API Tensor max_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stride = {},
                             IntArrayRef padding = 0, IntArrayRef dilation = 1, bool ceil_mode = false);

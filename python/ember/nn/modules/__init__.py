@@ -25,3 +25,4 @@ try:
     from .rnn import RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell  # noqa: F401
 except ImportError:  # pragma: no cover
     pass
+from .misc import Unfold, Fold  # noqa: F401
