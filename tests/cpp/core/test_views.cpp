@@ -89,6 +89,8 @@ TEST(Views, Gradchecks) {
       {"unbind", [](const tensor_list& in) { return in[0].unbind(0)[2]; }},
       {"squeeze", [](const tensor_list& in) { return in[0].unsqueeze(1).squeeze(1); }},
       {"as_strided", [](const tensor_list& in) { return in[0].as_strided({2, 2}, {1, 4}); }},
+      {"unfold", [](const tensor_list& in) { return in[0].unfold(1, 2, 1) * 2; }},  // overlapping windows
+      {"unfold_t", [](const tensor_list& in) { return in[0].t().unfold(0, 3, 2); }},
   };
   for (auto& c : cases) {
     SCOPED_TRACE(c.first);
@@ -165,4 +167,20 @@ TEST(Creation, CastsRoundTrip) {
   EXPECT_CLOSE(x.to(kBool), tensor({true, false, true, true}));
   EXPECT_CLOSE(x.to(kHalf).to(kFloat), x);
   EXPECT_EQ(tensor({1.0 / 3}).to(kBFloat16).to(kFloat).item<float>(), 0.333984375f);
+}
+
+TEST(Views, UnfoldKnownValues) {
+  // torch: torch.arange(7.).unfold(0, 3, 2) -> [[0, 1, 2], [2, 3, 4], [4, 5, 6]], strides (2, 1)
+  Tensor u = arange(7, TensorOptions().dtype(kFloat64)).unfold(0, 3, 2);
+  EXPECT_EQ(u.sizes(), Shape({3, 3}));
+  EXPECT_EQ(u.strides(), Shape({2, 1}));
+  EXPECT_CLOSE(u, tensor(std::vector<double>{0, 1, 2, 2, 3, 4, 4, 5, 6}, kFloat64).reshape({3, 3}));
+  EXPECT_THROW_MSG(arange(5).unfold(0, 6, 1), Error, "maximum size for tensor at dimension 0 is 5");
+  EXPECT_THROW_MSG(arange(5).unfold(0, 2, 0), Error, "step is 0");
+  // F.unfold / F.fold (im2col / col2im): fold(unfold(x)) counts each pixel's windows
+  Tensor x = ones({1, 2, 4, 5});
+  Tensor cols = im2col(x, {2, 2});
+  EXPECT_EQ(cols.sizes(), Shape({1, 8, 12}));
+  Tensor counts = col2im(cols, {4, 5}, {2, 2});
+  EXPECT_CLOSE(counts.select(1, 0).select(0, 0).select(0, 1), tensor(std::vector<float>{2, 4, 4, 4, 2}));
 }
