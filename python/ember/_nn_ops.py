@@ -394,6 +394,19 @@ def _aten_adaptive_avg_pool1d(input, output_size):
 
 
 @_top_level
+def _aten_adaptive_max_pool1d(input, output_size):
+    """aten's adaptive_max_pool1d: always (output, indices)."""
+    return _F.adaptive_max_pool1d(input, output_size, True)
+
+
+@_top_level
+def _aten_ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False):
+    """aten's ctc_loss: reduction as torch's enum (0 none, 1 mean, 2 sum)."""
+    red = ("none", "mean", "sum")[reduction] if isinstance(reduction, int) else reduction
+    return _F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, red, zero_infinity)
+
+
+@_top_level
 def _aten_selu(input):
     return _F.selu(input)
 

@@ -447,6 +447,24 @@ void init_nn(py::module_& root) {
     return py::cast(ember::adaptive_max_pool3d(input, o));
   }, arg("input"), arg("output_size"), arg("return_indices") = false,
         "3-D adaptive max pooling over [N, C, D, H, W] (return_indices: also the flat argmax positions).");
+  m.def("adaptive_max_pool2d", [](const Tensor& input, py::object output_size, bool return_indices) -> py::object {
+    auto o = adaptive_size(input, output_size, 2, "adaptive_max_pool2d");
+    if (return_indices) {
+      auto r = ember::adaptive_max_pool2d_with_indices(input, o);
+      return py::make_tuple(std::get<0>(r), std::get<1>(r));
+    }
+    return py::cast(ember::adaptive_max_pool2d(input, o));
+  }, arg("input"), arg("output_size"), arg("return_indices") = false,
+        "2-D adaptive max pooling over [N, C, H, W] (return_indices: also the flat argmax positions in each plane).");
+  m.def("adaptive_max_pool1d", [](const Tensor& input, py::object output_size, bool return_indices) -> py::object {
+    auto o = adaptive_size(input, output_size, 1, "adaptive_max_pool1d");
+    if (return_indices) {
+      auto r = ember::adaptive_max_pool1d_with_indices(input, o);
+      return py::make_tuple(std::get<0>(r), std::get<1>(r));
+    }
+    return py::cast(ember::adaptive_max_pool1d(input, o));
+  }, arg("input"), arg("output_size"), arg("return_indices") = false,
+        "1-D adaptive max pooling over [N, C, L] (return_indices: also the argmax positions along L).");
 
   // ---- normalization ----
   m.def("batch_norm", [](const Tensor& input, const OptT& running_mean, const OptT& running_var, const OptT& weight,
@@ -640,6 +658,18 @@ void init_nn(py::module_& root) {
     return ember::binary_cross_entropy_with_logits(input, target, opt(weight), reduction(red), opt(pos_weight));
   }, arg("input"), arg("target"), arg("weight") = py::none(), arg("reduction") = "mean",
         arg("pos_weight") = py::none(), "Binary cross entropy of logits.");
+  // lengths: tensors, or sequences of ints (a mix is allowed)
+  m.def("ctc_loss", [](const Tensor& log_probs, const Tensor& targets, py::object input_lengths,
+                       py::object target_lengths, int64_t blank, const std::string& red, bool zero_infinity) {
+    auto as_tensor = [](py::handle h, const char* what) {
+      if (is_tensor(h)) return h.cast<Tensor>();
+      return ember::tensor(int_list(h, what));
+    };
+    return ember::ctc_loss(log_probs, targets, as_tensor(input_lengths, "input_lengths"),
+                           as_tensor(target_lengths, "target_lengths"), blank, reduction(red), zero_infinity);
+  }, arg("log_probs"), arg("targets"), arg("input_lengths"), arg("target_lengths"), arg("blank") = 0,
+        arg("reduction") = "mean", arg("zero_infinity") = false,
+        "Connectionist Temporal Classification loss of log_probs [T, N, C].");
   m.def("kl_div", [](const Tensor& input, const Tensor& target, const std::string& red, bool log_target) {
     return ember::kl_div(input, target, reduction(red), log_target);
   }, arg("input"), arg("target"), arg("reduction") = "mean", arg("log_target") = false,

@@ -97,6 +97,26 @@ struct PoolWindows {
 /// [N, C, od, oh, ow]; in: [N, C, D, H, W] contiguous. Ties go to the first
 /// tap in (d, h, w) order; NaN wins, as torch.
 using MaxPool3dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolWindows& w);
+/// The per-sample geometry of a CTC loss: sample b has input_lengths[b]
+/// frames and target_lengths[b] labels at targets[target_offsets[b] ...].
+struct CtcArgs {
+  std::vector<int64_t> input_lengths, target_lengths, target_offsets;
+  int64_t blank = 0;
+  int64_t max_target_length = 0;
+};
+/// CTC forward (the alpha recursion in log space, Graves et al. 2006):
+/// log_probs [T, N, C] contiguous float; targets int64 1-D contiguous;
+/// writes neg_log_likelihood [N] and log_alpha [N, T, 2 S + 1]
+/// (S = max_target_length; -inf outside each sample's lattice).
+using CtcLossFn = void (*)(const Tensor& neg_log_likelihood, const Tensor& log_alpha, const Tensor& log_probs,
+                           const Tensor& targets, const CtcArgs& a);
+/// Its gradient w.r.t. log_probs for a unit incoming gradient per sample,
+/// by the beta recursion (torch's ctc_loss_backward): grad [T, N, C]
+/// contiguous, zero past each input length; zero_infinity zeroes the
+/// samples whose loss is inf.
+using CtcLossBackwardFn = void (*)(const Tensor& grad, const Tensor& log_probs, const Tensor& targets,
+                                   const Tensor& neg_log_likelihood, const Tensor& log_alpha, const CtcArgs& a,
+                                   bool zero_infinity);
 /// out and indices (int64, flat position in the input plane): [N, C, oh, ow];
 /// in: [N, C, H, W] contiguous. NaN wins, as torch.
 using MaxPool2dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const ConvGeom& g);

@@ -31,6 +31,7 @@ namespace ember {
   X(index_add) X(masked_select) X(nonzero) X(tril) X(triu)                               \
   X(im2col) X(col2im) X(max_pool2d) X(layer_norm) X(layer_norm_backward)              \
   X(vol2col) X(col2vol) X(max_pool3d)                                                   \
+  X(ctc_loss) X(ctc_loss_backward)                                                      \
   /* linear algebra: kernels/cpu/linalg_decomp.cpp */                                  \
   X(lu_factor) X(lu_solve) X(triangular_solve) X(cholesky) X(qr) X(eigh) X(svd) X(lstsq)
 

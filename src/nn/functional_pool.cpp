@@ -3,7 +3,7 @@
 // divide) and adaptive_avg_pool2d (window means along one dim, then the
 // other: windows are products of a row range and a column range);
 // their 3-D forms the same way (vol2col, three dims), max_pool3d and
-// adaptive_max_pool3d through one kernel over lists of windows.
+// adaptive_max_pool1d/2d/3d through one kernel over lists of windows.
 #include <cmath>
 #include <tuple>
 #include <vector>
@@ -431,6 +431,60 @@ std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input,
 
 Tensor adaptive_max_pool3d(const Tensor& input, IntArrayRef output_size) {
   return std::get<0>(adaptive_max_pool3d_with_indices(input, output_size));
+}
+
+// ---- adaptive max pooling in 1-D and 2-D: the max_pool3d kernel's windows
+// with depth (and height) 1, so the indices come out flat in each plane
+// (h W + w), or as positions along L, as torch's.
+namespace {
+
+// k: spatial dims (1 or 2); o: k output sizes.
+std::tuple<Tensor, Tensor> adaptive_max_pool_nd(const char* op, const Tensor& input, const std::vector<int64_t>& o,
+                                                int k) {
+  const bool batched = input.dim() == k + 2;
+  EMBER_CHECK(input.dim() == k + 1 || batched, op, ": expected ", k + 1, "-D (unbatched) or ", k + 2,
+              "-D (batched) input ", k == 1 ? "[N, C, L]" : "[N, C, H, W]", ", got shape ", input.sizes());
+  for (int64_t i = input.dim() - k - 1; i < input.dim(); ++i)
+    EMBER_CHECK(input.size(i) > 0, op, ": expected input with non-zero ", k == 1 ? "C and L" : "C, H and W",
+                ", got shape ", input.sizes());
+  for (int64_t v : o)
+    EMBER_CHECK(v >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
+  Tensor x = batched ? input : input.unsqueeze(0);
+  for (int i = k; i < 3; ++i) x = x.unsqueeze(2);  // [N, C, 1, (1,) H, W]
+  PoolWindows w;
+  for (int i = 0; i < 3; ++i) {
+    const int64_t in = x.size(2 + i), out = i < 3 - k ? 1 : o[size_t(i - (3 - k))];
+    for (int64_t j = 0; j < out; ++j) {  // [floor(j in / out), ceil((j + 1) in / out))
+      w.start[i].push_back((j * in) / out);
+      w.end[i].push_back(((j + 1) * in + out - 1) / out);
+    }
+  }
+  auto [out, idx] = max_pool_windows(op, x, w, true);
+  for (int i = k; i < 3; ++i) out = out.squeeze(2), idx = idx.squeeze(2);
+  if (!batched) return {out.squeeze(0), idx.squeeze(0)};
+  return {out, idx};
+}
+
+}  // namespace
+
+std::tuple<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input, IntArrayRef output_size) {
+  const char* op = "adaptive_max_pool2d";
+  detail::check_defined(input, op);
+  return adaptive_max_pool_nd(op, input, detail::expand_pair(output_size, op, "output_size"), 2);
+}
+
+Tensor adaptive_max_pool2d(const Tensor& input, IntArrayRef output_size) {
+  return std::get<0>(adaptive_max_pool2d_with_indices(input, output_size));
+}
+
+std::tuple<Tensor, Tensor> adaptive_max_pool1d_with_indices(const Tensor& input, IntArrayRef output_size) {
+  const char* op = "adaptive_max_pool1d";
+  detail::check_defined(input, op);
+  return adaptive_max_pool_nd(op, input, {single(output_size, op, "output_size")}, 1);
+}
+
+Tensor adaptive_max_pool1d(const Tensor& input, IntArrayRef output_size) {
+  return std::get<0>(adaptive_max_pool1d_with_indices(input, output_size));
 }
 
 }  // namespace ember

@@ -110,6 +110,14 @@ EMBER_API Tensor adaptive_avg_pool3d(const Tensor& input, IntArrayRef output_siz
 EMBER_API Tensor adaptive_max_pool3d(const Tensor& input, IntArrayRef output_size);
 /// (output, indices): flat positions in each input volume.
 EMBER_API std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input, IntArrayRef output_size);
+/// Adaptive max pooling over input [N, C, H, W] or [C, H, W] (output_size:
+/// one value or two), and over [N, C, L] or [C, L] (one value). Windows as
+/// adaptive_avg_pool's; indices are flat positions in each input plane
+/// (h W + w), or positions along L, as torch.
+EMBER_API Tensor adaptive_max_pool2d(const Tensor& input, IntArrayRef output_size);
+EMBER_API std::tuple<Tensor, Tensor> adaptive_max_pool2d_with_indices(const Tensor& input, IntArrayRef output_size);
+EMBER_API Tensor adaptive_max_pool1d(const Tensor& input, IntArrayRef output_size);
+EMBER_API std::tuple<Tensor, Tensor> adaptive_max_pool1d_with_indices(const Tensor& input, IntArrayRef output_size);
 
 // ---------------------------------------------------------- normalization
 /// Training: normalizes with batch statistics and updates running_mean /
@@ -281,5 +289,21 @@ EMBER_API Tensor binary_cross_entropy_with_logits(const Tensor& input, const Ten
 /// input holds log-probabilities; log_target: target holds them too.
 EMBER_API Tensor kl_div(const Tensor& input, const Tensor& target, Reduction reduction = Reduction::Mean,
                         bool log_target = false);
+/// Connectionist Temporal Classification loss, as torch's. log_probs
+/// [T, N, C] (or unbatched [T, C]) float32/float64 log-probabilities;
+/// targets padded [N, S] or 1-D, all samples' labels concatenated;
+/// input_lengths and target_lengths one per sample. Reduction::Mean divides
+/// each loss by its target length (at least 1), then averages over N. A
+/// target that cannot be aligned (input too short) gives inf, or 0 (and a
+/// zero gradient) with zero_infinity. Only log_probs gets a gradient; it is
+/// torch's, right when log_probs come from log_softmax (see Note [CTC
+/// gradient] in src/nn/functional_ctc.cpp).
+EMBER_API Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths,
+                          IntArrayRef target_lengths, int64_t blank = 0, Reduction reduction = Reduction::Mean,
+                          bool zero_infinity = false);
+/// The lengths as integer tensors ([N], or 0-d when unbatched).
+EMBER_API Tensor ctc_loss(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                          const Tensor& target_lengths, int64_t blank = 0, Reduction reduction = Reduction::Mean,
+                          bool zero_infinity = false);
 
 }  // namespace ember

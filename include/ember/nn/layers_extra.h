@@ -5,7 +5,8 @@
 // ModuleDict, MultiheadAttention, TransformerEncoderLayer,
 // TransformerDecoderLayer, TransformerEncoder, TransformerDecoder,
 // Transformer, LSTM, GRU, RNN, the cells RNNCell / LSTMCell / GRUCell,
-// MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, Upsample, Dropout2d.
+// MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d,
+// AdaptiveMaxPool2d, Upsample, Dropout2d, CTCLoss.
 // Included from ember/nn/modules.h.
 
 #include <functional>
@@ -494,6 +495,63 @@ class EMBER_API AdaptiveAvgPool1dImpl : public Module {
   int64_t output_size;
 };
 EMBER_MODULE(AdaptiveAvgPool1d);
+
+/// Adaptive max pooling over [N, C, L] or [C, L] (ember::adaptive_max_pool1d).
+class EMBER_API AdaptiveMaxPool1dImpl : public Module {
+ public:
+  explicit AdaptiveMaxPool1dImpl(int64_t output_size) : Module("AdaptiveMaxPool1d"), output_size(output_size) {}
+  Tensor forward(const Tensor& input) { return ember::adaptive_max_pool1d(input, output_size); }
+  /// (output, indices): positions along L.
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input) {
+    return ember::adaptive_max_pool1d_with_indices(input, output_size);
+  }
+  std::string extra_repr() const override { return "output_size=" + std::to_string(output_size); }
+  int64_t output_size;
+};
+EMBER_MODULE(AdaptiveMaxPool1d);
+
+/// Adaptive max pooling over [N, C, H, W] or [C, H, W]; output_size one
+/// value or (h, w).
+class EMBER_API AdaptiveMaxPool2dImpl : public Module {
+ public:
+  explicit AdaptiveMaxPool2dImpl(std::vector<int64_t> output_size)
+      : Module("AdaptiveMaxPool2d"), output_size(Conv2dOptions::expand2(std::move(output_size))) {}
+  AdaptiveMaxPool2dImpl(int64_t s) : AdaptiveMaxPool2dImpl(std::vector<int64_t>{s}) {}  // NOLINT: as libtorch's
+  Tensor forward(const Tensor& input) { return ember::adaptive_max_pool2d(input, output_size); }
+  /// (output, indices): flat positions in each input plane.
+  std::tuple<Tensor, Tensor> forward_with_indices(const Tensor& input) {
+    return ember::adaptive_max_pool2d_with_indices(input, output_size);
+  }
+  std::string extra_repr() const override {
+    return "output_size=(" + std::to_string(output_size[0]) + ", " + std::to_string(output_size[1]) + ")";
+  }
+  std::vector<int64_t> output_size;
+};
+EMBER_MODULE(AdaptiveMaxPool2d);
+
+// ---------------------------------------------------------------- CTCLoss
+struct CTCLossOptions {
+  EMBER_ARG(int64_t, blank) = 0;
+  EMBER_ARG(Reduction, reduction) = Reduction::Mean;
+  EMBER_ARG(bool, zero_infinity) = false;
+};
+/// ember::ctc_loss with the options' blank, reduction and zero_infinity.
+class EMBER_API CTCLossImpl : public Module {
+ public:
+  explicit CTCLossImpl(const CTCLossOptions& options = {}) : Module("CTCLoss"), options(options) {}
+  Tensor forward(const Tensor& log_probs, const Tensor& targets, const Tensor& input_lengths,
+                 const Tensor& target_lengths) {
+    return ember::ctc_loss(log_probs, targets, input_lengths, target_lengths, options.blank(), options.reduction(),
+                           options.zero_infinity());
+  }
+  Tensor forward(const Tensor& log_probs, const Tensor& targets, IntArrayRef input_lengths,
+                 IntArrayRef target_lengths) {
+    return ember::ctc_loss(log_probs, targets, input_lengths, target_lengths, options.blank(), options.reduction(),
+                           options.zero_infinity());
+  }
+  CTCLossOptions options;
+};
+EMBER_MODULE(CTCLoss);
 
 // ---------------------------------------------------------------- Upsample
 struct UpsampleOptions {

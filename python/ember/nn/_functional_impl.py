@@ -120,6 +120,30 @@ def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
     return _F.adaptive_max_pool3d(input, output_size, True)
 
 
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """2-D adaptive max pooling over [N, C, H, W] (return_indices: also the flat argmax positions in each plane)."""
+    return _F.adaptive_max_pool2d(input, output_size, return_indices)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return _F.adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """1-D adaptive max pooling over [N, C, L] (return_indices: also the argmax positions along L)."""
+    return _F.adaptive_max_pool1d(input, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    return _F.adaptive_max_pool1d(input, output_size, True)
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean", zero_infinity=False):
+    """Connectionist Temporal Classification loss of log_probs [T, N, C] (or [T, C]) against targets padded
+    [N, S] or concatenated 1-D; lengths as tensors or sequences of ints."""
+    return _F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+
+
 def relu(input, inplace=False):
     """max(0, x)."""
     return input.relu_() if inplace else _C.relu(input)

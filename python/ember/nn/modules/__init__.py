@@ -3,6 +3,8 @@ from .linear import Identity, Linear, Bilinear  # noqa: F401
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d  # noqa: F401
 from .pooling import MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, MaxPool1d, AvgPool1d, AdaptiveAvgPool1d  # noqa: F401
 from .pooling import MaxPool3d, AvgPool3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d  # noqa: F401
+from .pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d  # noqa: F401
+from .loss import CTCLoss  # noqa: F401
 from .normalization import (BatchNorm1d, BatchNorm2d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d,  # noqa: F401
                             LayerNorm, GroupNorm, RMSNorm)
 from .activation import (ReLU, LeakyReLU, ELU, GELU, SiLU, Tanh, Sigmoid, Softmax,  # noqa: F401
