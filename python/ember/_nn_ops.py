@@ -305,6 +305,45 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
     return _reduce(loss, reduction)
 
 
+@_functional
+@_op(export=False)
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), times weight, averaged over the class dim (the last), then
+    reduced over the samples."""
+    if size_average is not None or reduce is not None:
+        reduction = _reduction_of(size_average, reduce, reduction)
+    loss = -(target * _F.logsigmoid(input) + (1 - target) * _F.logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(class_dim) / input.size(class_dim)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(reduction + " is not valid")
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------- sampling
+
+@_functional
+@_op(export=False)
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """softmax((logits + g) / tau) with g ~ Gumbel(0, 1); hard: the one-hot argmax in the forward pass with the
+    soft sample's gradient (straight-through)."""
+    if eps != 1e-10:
+        import warnings
+        warnings.warn("`eps` parameter is deprecated and has no effect.")
+    if not logits.is_floating_point():
+        raise RuntimeError("expected floating-point logits, got %s" % str(logits.dtype).split(".")[-1])
+    # Exp(1) = -log(1 - U) for U ~ U[0, 1) (torch's exponential_); Gumbel(0, 1) = -log(Exp(1))
+    gumbels = -(-(-_C.rand_like(logits)).log1p()).log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = _C.zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
+
+
 # ---------------------------------------------------------------- torch's top-level names (aten signatures)
 
 for _name in ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "prelu", "pixel_shuffle",

@@ -217,7 +217,8 @@ softplus = _C.softplus
 from .._nn_ops import (hardshrink, softshrink, tanhshrink, rrelu, rrelu_, relu_, elu_, selu_, celu_,  # noqa: E402
                        leaky_relu_, hardtanh_, threshold_, alpha_dropout, pixel_shuffle, pixel_unshuffle,
                        cosine_similarity, pairwise_distance, pdist, cosine_embedding_loss, hinge_embedding_loss,
-                       margin_ranking_loss, triplet_margin_loss, poisson_nll_loss)
+                       margin_ranking_loss, triplet_margin_loss, poisson_nll_loss,
+                       multilabel_soft_margin_loss, gumbel_softmax)
 
 
 

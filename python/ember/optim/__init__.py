@@ -10,3 +10,4 @@ from .radam import RAdam  # noqa: F401
 from .adamax import Adamax  # noqa: F401
 from .lbfgs import LBFGS  # noqa: F401
 from . import lr_scheduler  # noqa: F401
+from . import swa_utils  # noqa: F401

@@ -17,7 +17,7 @@ from .upsampling import Upsample  # noqa: F401
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict  # noqa: F401
 from .loss import (CrossEntropyLoss, NLLLoss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss,  # noqa: F401
                    BCEWithLogitsLoss, KLDivLoss, CosineEmbeddingLoss, HingeEmbeddingLoss, MarginRankingLoss,
-                   TripletMarginLoss, PoissonNLLLoss)
+                   TripletMarginLoss, PoissonNLLLoss, MultiLabelSoftMarginLoss)
 try:
     from .transformer import (MultiheadAttention, TransformerEncoderLayer, TransformerEncoder,  # noqa: F401
                               TransformerDecoderLayer, TransformerDecoder, Transformer)
