@@ -130,7 +130,7 @@ inline void regular_windows(PoolWindows& w, int dim, int64_t in, int64_t out, in
   for (int64_t i = 0; i < out; ++i) {
     int64_t a = i * s - p;
     const int64_t b = std::min(a + (k - 1) * d + 1, in);
-    while (a < 0) a += d;
+    if (a < 0) a += (-a + d - 1) / d * d;  // the first tap at or after 0 (a loop took -a / d steps)
     w.start[dim][size_t(i)] = a;
     w.end[dim][size_t(i)] = b;
   }

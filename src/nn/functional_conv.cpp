@@ -10,6 +10,7 @@
 // and col2im are each other's adjoints and each other's backward, so
 // double backward works and no convolution-specific formula is needed.
 // conv_transpose1d/2d are the same pair read the other way: GEMM, then col2im.
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -114,6 +115,15 @@ void check_conv(const char* op, const Tensor& input, const Tensor& weight, const
   }
 }
 
+// The padded input and the dilated kernel must fit in int64: dilation 2**62
+// wrapped the kernel's extent negative (a reshape error, or garbage sizes).
+void check_extent(const char* op, const Tensor& x, int64_t in, int64_t k, int64_t pad, int64_t d) {
+  using I = __int128;
+  const I big = std::numeric_limits<int64_t>::max();
+  EMBER_CHECK(I(in) + 2 * I(pad) <= big && I(d) * (k - 1) + 1 <= big, op, ": kernel size ", k, " with dilation ", d,
+              " and padding ", pad, " overflows int64 (input shape ", x.sizes(), ")");
+}
+
 void check_geometry(const char* op, const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                     const std::vector<int64_t>& dilation) {
   for (size_t i = 0; i < stride.size(); ++i) {
@@ -129,6 +139,8 @@ Tensor conv2d_core(const char* op, const Tensor& x, const Tensor& w, const Tenso
                    const std::vector<int64_t>& p, const std::vector<int64_t>& d, int64_t G, int sp) {
   const int64_t N = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
   const int64_t O = w.size(0), kh = w.size(2), kw = w.size(3);
+  check_extent(op, x, H, kh, p[0], d[0]);
+  check_extent(op, x, W, kw, p[1], d[1]);
   const int64_t ekh = d[0] * (kh - 1) + 1, ekw = d[1] * (kw - 1) + 1;
   if (sp == 2) {
     EMBER_CHECK(ekh <= H + 2 * p[0] && ekw <= W + 2 * p[1], op, ": kernel size ", kh, "x", kw, " (", ekh, "x", ekw,
@@ -161,6 +173,9 @@ Tensor conv3d_core(const char* op, const Tensor& x, const Tensor& w, const Tenso
                    const std::vector<int64_t>& p, const std::vector<int64_t>& d, int64_t G) {
   const int64_t N = x.size(0), C = x.size(1), D = x.size(2), H = x.size(3), W = x.size(4);
   const int64_t O = w.size(0), kd = w.size(2), kh = w.size(3), kw = w.size(4);
+  check_extent(op, x, D, kd, p[0], d[0]);
+  check_extent(op, x, H, kh, p[1], d[1]);
+  check_extent(op, x, W, kw, p[2], d[2]);
   const int64_t ekd = d[0] * (kd - 1) + 1, ekh = d[1] * (kh - 1) + 1, ekw = d[2] * (kw - 1) + 1;
   EMBER_CHECK(ekd <= D + 2 * p[0] && ekh <= H + 2 * p[1] && ekw <= W + 2 * p[2], op, ": kernel size ", kd, "x", kh, "x",
               kw, " (", ekd, "x", ekh, "x", ekw, " with dilation) can't be greater than the padded input size ",

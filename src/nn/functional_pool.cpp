@@ -5,6 +5,7 @@
 // their 3-D forms the same way (vol2col, three dims), max_pool3d and
 // adaptive_max_pool1d/2d/3d through one kernel over lists of windows.
 #include <cmath>
+#include <limits>
 #include <tuple>
 #include <vector>
 
@@ -16,11 +17,48 @@ namespace {
 
 // torch's pooling_output_shape: with ceil_mode the last window must start
 // inside the input or its left padding.
+// Evaluated in 128 bits: with check_extent's bounds nothing here overflows
+// (s - 1 for ceil_mode could, in int64).
 int64_t pool_out(int64_t in, int64_t k, int64_t pad, int64_t s, int64_t d, bool ceil_mode) {
-  const int64_t num = in + 2 * pad - d * (k - 1) - 1 + (ceil_mode ? s - 1 : 0);
-  int64_t out = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
-  if (ceil_mode && (out - 1) * s >= in + pad) --out;
-  return out;
+  using I = __int128;
+  const I num = I(in) + 2 * I(pad) - I(d) * (k - 1) - 1 + (ceil_mode ? I(s) - 1 : 0);
+  I out = (num >= 0 ? num / s : -((-num + s - 1) / s)) + 1;
+  if (ceil_mode && (out - 1) * s >= I(in) + pad) --out;
+  return int64_t(out);
+}
+
+// The padded input and the dilated kernel must fit in int64 (torch:
+// "integer out of range"); past that the output size would wrap to garbage.
+void check_extent(const char* op, const Tensor& input, int64_t in, int64_t k, int64_t pad, int64_t d) {
+  using I = __int128;
+  const I big = std::numeric_limits<int64_t>::max();
+  EMBER_CHECK(I(in) + 2 * I(pad) <= big && I(d) * (k - 1) + 1 <= big, op, ": kernel_size ", k, " with dilation ", d,
+              " and padding ", pad, " overflows int64 (input shape ", input.sizes(), ")");
+}
+
+// An adaptive pool's output must be allocatable before the O(output_size)
+// loops that build its windows run: 2**40 there looped for hours (or grew
+// vectors until memory ran out). Overflow is torch's "Storage size
+// calculation overflowed"; a large output is allocated once, untouched, so
+// that an impossible one fails at once as out of memory.
+void check_adaptive_output(const char* op, const Tensor& input, const std::vector<int64_t>& o) {
+  using I = __int128;
+  I numel = 1;
+  for (int64_t d = 0; d + int64_t(o.size()) < input.dim(); ++d) numel *= input.size(d);
+  bool overflow = false;
+  for (int64_t v : o) {
+    numel *= v;
+    overflow = overflow || numel * 8 > I(std::numeric_limits<int64_t>::max());
+  }
+  EMBER_CHECK(!overflow, op, ": output_size ", IntArrayRef(o), " is too large for input of shape ", input.sizes(),
+              " (the output's storage size overflows)");
+  if (numel > (I(1) << 24)) {
+    try {
+      (void)empty({int64_t(numel)}, input.options());
+    } catch (const std::exception& e) {
+      EMBER_CHECK(false, op, ": output_size ", IntArrayRef(o), " for input of shape ", input.sizes(), ": ", e.what());
+    }
+  }
 }
 
 struct Pool {
@@ -51,6 +89,8 @@ Pool pool_setup(const char* op, const Tensor& input, IntArrayRef kernel_size, In
   const int64_t H = r.x.size(2), W = r.x.size(3);
   EMBER_CHECK(r.x.size(1) > 0 && H > 0 && W > 0, op, ": expected input with non-zero C, H and W, got shape ",
               input.sizes());
+  check_extent(op, input, H, k[0], p[0], d[0]);
+  check_extent(op, input, W, k[1], p[1], d[1]);
   const int64_t oh = pool_out(H, k[0], p[0], s[0], d[0], ceil_mode);
   const int64_t ow = pool_out(W, k[1], p[1], s[1], d[1], ceil_mode);
   EMBER_CHECK(oh > 0 && ow > 0, op, ": output size ", oh, "x", ow, " is too small (input shape ", input.sizes(),
@@ -174,6 +214,7 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
   EMBER_CHECK(H > 0 && W > 0, op, ": expected input with non-zero H and W, got shape ", input.sizes());
   EMBER_CHECK(o[0] >= 0 && o[1] >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
   EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
+  check_adaptive_output(op, input, o);
   if (o[0] == 1 && o[1] == 1) return input.mean({-2, -1}, true);
   if (o[0] == H && o[1] == W) return input.clone();
   // the windows are products of a row range and a column range: average
@@ -287,6 +328,7 @@ Pool3d pool3d_setup(const char* op, const Tensor& input, IntArrayRef kernel_size
   r.x = r.batched ? input : input.unsqueeze(0);
   for (int i = 0; i < 3; ++i) {
     r.in.push_back(r.x.size(2 + i));
+    check_extent(op, input, r.in[i], r.k[i], r.p[i], r.d[i]);
     r.out.push_back(pool_out(r.in[i], r.k[i], r.p[i], r.s[i], r.d[i], ceil_mode));
   }
   EMBER_CHECK(r.out[0] > 0 && r.out[1] > 0 && r.out[2] > 0, op, ": output size ", r.out[0], "x", r.out[1], "x",
@@ -331,7 +373,7 @@ std::tuple<Tensor, Tensor> max_pool3d_with_indices(const Tensor& input, IntArray
       // first in-bounds tap of window o, and the end after its last tap
       int64_t a = o * P.s[i] - P.p[i];
       const int64_t b = std::min(a + (P.k[i] - 1) * P.d[i] + 1, P.in[i]);
-      while (a < 0) a += P.d[i];
+      if (a < 0) a += (-a + P.d[i] - 1) / P.d[i] * P.d[i];  // a loop took -a / d steps
       w.start[i].push_back(a);
       w.end[i].push_back(b);
     }
@@ -395,6 +437,7 @@ std::vector<int64_t> adaptive3d_setup(const char* op, const Tensor& input, IntAr
   auto o = detail::expand_n(output_size, 3, op, "output_size");
   EMBER_CHECK(o[0] >= 0 && o[1] >= 0 && o[2] >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
   EMBER_CHECK_TYPE(is_floating_point(input.dtype()), op, ": expected a floating-point input, got ", input.dtype());
+  check_adaptive_output(op, input, o);
   return o;
 }
 

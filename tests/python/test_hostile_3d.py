@@ -304,3 +304,52 @@ def test_linear_bias_that_would_grow_the_output_raises():
     # a bias that broadcasts to the output stays fine
     x, w, b = ember.randn(3, 4), ember.randn(5, 4), ember.randn(3, 5)
     np.testing.assert_allclose(_np(F.linear(x, w, b)), _np(x @ w.t() + b), rtol=1e-6, atol=1e-6)
+
+
+# ---------------------------------------------------------------- int64 overflow and hangs
+
+def _run_child(code, timeout=60):
+    """Runs code in a child interpreter (a hang or a crash must not take the suite down); returns stdout."""
+    src = "import sys; sys.path[:0] = %r\nimport ember, ember.nn.functional as F\n%s\n" % (sys.path, code)
+    r = subprocess.run([sys.executable, "-c", src], capture_output=True, text=True, timeout=timeout)
+    assert r.returncode == 0, (r.returncode, r.stderr[-800:])
+    return r.stdout
+
+
+@pytest.mark.parametrize("call", [
+    "F.max_pool3d(ember.randn(1, 2, 4, 5, 6), 2 ** 62, padding=2 ** 61)",
+    "F.max_pool2d(ember.randn(1, 2, 5, 6), 2 ** 62, padding=2 ** 61)",
+])
+def test_pool_window_start_in_the_padding_is_closed_form_not_a_loop(call):
+    # the first in-bounds tap was found by stepping `a += dilation` from -padding: 2**61 steps
+    out = _run_child("print(tuple(%s.shape))" % call)
+    assert out.strip().startswith("(1, 2, 1, 1")
+
+
+@pytest.mark.parametrize("fn,args", [
+    ("max_pool3d", "ember.randn(1, 2, 4, 5, 6), 2 ** 40, dilation=2 ** 40"),
+    ("max_pool2d", "ember.randn(1, 2, 5, 6), 2 ** 40, dilation=2 ** 40"),
+    ("max_pool3d", "ember.randn(1, 2, 4, 5, 6), 3, dilation=2 ** 62"),
+    ("conv3d", "ember.randn(1, 2, 4, 5, 6), ember.randn(3, 2, 3, 3, 3), dilation=2 ** 62"),
+    ("conv3d", "ember.randn(1, 2, 4, 5, 6), ember.randn(3, 2, 3, 3, 3), dilation=(1, 1, 2 ** 62)"),
+    ("conv2d", "ember.randn(1, 2, 5, 6), ember.randn(3, 2, 3, 3), dilation=2 ** 62"),
+])
+def test_dilated_kernel_overflowing_int64_raises(fn, args):
+    # was: max_pool3d returned a [1, 2, 2, 2, 2] tensor (the extent wrapped), conv3d a reshape error
+    out = _run_child("try:\n    F.%s(%s)\nexcept RuntimeError as e:\n    print('RuntimeError', e)" % (fn, args))
+    assert out.startswith("RuntimeError %s: kernel" % fn) and "overflows int64" in out, out
+
+
+@pytest.mark.parametrize("call", [
+    "F.adaptive_avg_pool3d(ember.randn(1, 2, 4, 5, 6), 2 ** 40)",
+    "F.adaptive_avg_pool3d(ember.randn(1, 2, 4, 5, 6), (2 ** 40, 1, 1))",
+    "F.adaptive_max_pool3d(ember.randn(1, 2, 4, 5, 6), (1, 1, 2 ** 40))",
+    "F.adaptive_max_pool3d(ember.randn(1, 2, 4, 5, 6), (2 ** 21, 2 ** 21, 2 ** 21))",
+    "F.adaptive_avg_pool2d(ember.randn(1, 2, 5, 6), (2 ** 40, 1))",
+    "F.adaptive_avg_pool1d(ember.randn(1, 2, 6), 2 ** 40)",
+])
+def test_adaptive_pool_huge_output_size_fails_fast(call):
+    # was: a loop over 2**40 windows (a hang), or vectors grown until memory ran out
+    out = _run_child("try:\n    %s\nexcept RuntimeError as e:\n    print('RuntimeError', e)" % call, timeout=60)
+    assert out.startswith("RuntimeError adaptive_"), out
+    assert "overflows" in out or "out of memory" in out or "allocate" in out, out
