@@ -492,6 +492,7 @@ std::tuple<Tensor, Tensor> adaptive_max_pool_nd(const char* op, const Tensor& in
                 ", got shape ", input.sizes());
   for (int64_t v : o)
     EMBER_CHECK(v >= 0, op, ": output_size must be non-negative, got ", IntArrayRef(o));
+  check_adaptive_output(op, input, o);  // before the O(output_size) window loops
   Tensor x = batched ? input : input.unsqueeze(0);
   for (int i = k; i < 3; ++i) x = x.unsqueeze(2);  // [N, C, 1, (1,) H, W]
   PoolWindows w;

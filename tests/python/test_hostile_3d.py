@@ -353,3 +353,14 @@ def test_adaptive_pool_huge_output_size_fails_fast(call):
     out = _run_child("try:\n    %s\nexcept RuntimeError as e:\n    print('RuntimeError', e)" % call, timeout=60)
     assert out.startswith("RuntimeError adaptive_"), out
     assert "overflows" in out or "out of memory" in out or "allocate" in out, out
+
+
+@pytest.mark.parametrize("call", [
+    "F.adaptive_max_pool2d(ember.randn(1, 2, 5, 6), (2 ** 40, 1))",
+    "F.adaptive_max_pool2d(ember.randn(1, 2, 5, 6), (2 ** 31, 2 ** 31))",
+    "F.adaptive_max_pool1d(ember.randn(1, 2, 6), 2 ** 40)",
+])
+def test_adaptive_max_pool_1d_2d_huge_output_size_fails_fast(call):
+    # was: window vectors grown toward 2**40 entries until memory ran out (std::bad_alloc, after a while)
+    out = _run_child("try:\n    %s\nexcept RuntimeError as e:\n    print('RuntimeError', e)" % call, timeout=60)
+    assert out.startswith("RuntimeError adaptive_max_pool"), out
