@@ -189,10 +189,65 @@ void max_pool3d_kernel(const Tensor& out, const Tensor& indices, const Tensor& i
                              [&](auto tag) { max_pool3d_impl<EMBER_TYPE(tag)>(out, indices, in, w); });
 }
 
+// Window means: each output sums its window's taps directly, so a NaN or
+// inf stays in the windows that hold it.
+template <typename T, bool Backward, typename A = opmath_t<T>>
+void avg_pool_windows_impl(const Tensor& out, const Tensor& in, const PoolWindows& w) {
+  const Tensor& vol_t = Backward ? out : in;  // the [N, C, D, H, W] side
+  const int64_t NC = vol_t.size(0) * vol_t.size(1), D = vol_t.size(2), H = vol_t.size(3), W = vol_t.size(4);
+  const int64_t OD = int64_t(w.start[0].size()), OH = int64_t(w.start[1].size()), OW = int64_t(w.start[2].size());
+  const int64_t V = D * H * W, L = OD * OH * OW;
+  const T* x = in.data_ptr<T>();
+  T* y = out.data_ptr<T>();
+  parallel_for(0, NC, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(V, 1)), [&](int64_t b, int64_t e) {
+    for (int64_t p = b; p < e; ++p) {
+      if (Backward) std::fill(y + p * V, y + (p + 1) * V, T(0));
+      for (int64_t od = 0; od < OD; ++od) {
+        const int64_t d0 = w.start[0][size_t(od)], d1 = w.end[0][size_t(od)];
+        for (int64_t oh = 0; oh < OH; ++oh) {
+          const int64_t h0 = w.start[1][size_t(oh)], h1 = w.end[1][size_t(oh)];
+          for (int64_t ow = 0; ow < OW; ++ow) {
+            const int64_t w0 = w.start[2][size_t(ow)], w1 = w.end[2][size_t(ow)];
+            const A count = A((d1 - d0) * (h1 - h0) * (w1 - w0));
+            const int64_t o = p * L + (od * OH + oh) * OW + ow;
+            if (Backward) {
+              const A g = A(x[o]) / count;
+              for (int64_t id = d0; id < d1; ++id)
+                for (int64_t ih = h0; ih < h1; ++ih) {
+                  T* row = y + p * V + (id * H + ih) * W;
+                  for (int64_t iw = w0; iw < w1; ++iw) row[iw] = static_cast<T>(A(row[iw]) + g);
+                }
+            } else {
+              A s = 0;
+              for (int64_t id = d0; id < d1; ++id)
+                for (int64_t ih = h0; ih < h1; ++ih) {
+                  const T* row = x + p * V + (id * H + ih) * W;
+                  for (int64_t iw = w0; iw < w1; ++iw) s += A(row[iw]);
+                }
+              y[o] = static_cast<T>(s / count);
+            }
+          }
+        }
+      }
+    }
+  });
+}
+
+void avg_pool_windows_kernel(const Tensor& out, const Tensor& in, const PoolWindows& w) {
+  dispatch_types<FloatTypes>(in.dtype(), "adaptive_avg_pool",
+                             [&](auto tag) { avg_pool_windows_impl<EMBER_TYPE(tag), false>(out, in, w); });
+}
+void avg_pool_windows_backward_kernel(const Tensor& out, const Tensor& in, const PoolWindows& w) {
+  dispatch_types<FloatTypes>(in.dtype(), "adaptive_avg_pool_backward",
+                             [&](auto tag) { avg_pool_windows_impl<EMBER_TYPE(tag), true>(out, in, w); });
+}
+
 }  // namespace
 
 EMBER_REGISTER_KERNEL(max_pool2d, CPU, max_pool2d_kernel);
 EMBER_REGISTER_KERNEL(max_pool3d, CPU, max_pool3d_kernel);
+EMBER_REGISTER_KERNEL(avg_pool_windows, CPU, avg_pool_windows_kernel);
+EMBER_REGISTER_KERNEL(avg_pool_windows_backward, CPU, avg_pool_windows_backward_kernel);
 
 }  // namespace cpu
 }  // namespace ember

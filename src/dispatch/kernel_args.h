@@ -97,6 +97,11 @@ struct PoolWindows {
 /// [N, C, od, oh, ow]; in: [N, C, D, H, W] contiguous. Ties go to the first
 /// tap in (d, h, w) order; NaN wins, as torch.
 using MaxPool3dFn = void (*)(const Tensor& out, const Tensor& indices, const Tensor& in, const PoolWindows& w);
+/// Window means (adaptive average pooling), step 1: forward, out
+/// [N, C, od, oh, ow] from in [N, C, D, H, W]; backward, out [N, C, D, H, W]
+/// (overwritten) gets each window's in / count added to its taps. Both
+/// contiguous, one float dtype.
+using AvgPoolWindowsFn = void (*)(const Tensor& out, const Tensor& in, const PoolWindows& w);
 /// The per-sample geometry of a CTC loss: sample b has input_lengths[b]
 /// frames and target_lengths[b] labels at targets[target_offsets[b] ...].
 struct CtcArgs {

@@ -30,7 +30,7 @@ namespace ember {
   X(bernoulli) X(randint) X(index_select) X(gather) X(scatter) X(scatter_add)           \
   X(index_add) X(masked_select) X(nonzero) X(tril) X(triu)                               \
   X(im2col) X(col2im) X(max_pool2d) X(layer_norm) X(layer_norm_backward)              \
-  X(vol2col) X(col2vol) X(max_pool3d)                                                   \
+  X(vol2col) X(col2vol) X(max_pool3d) X(avg_pool_windows) X(avg_pool_windows_backward)  \
   X(ctc_loss) X(ctc_loss_backward)                                                      \
   /* linear algebra: kernels/cpu/linalg_decomp.cpp */                                  \
   X(lu_factor) X(lu_solve) X(triangular_solve) X(cholesky) X(qr) X(eigh) X(svd) X(lstsq)

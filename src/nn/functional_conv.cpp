@@ -395,12 +395,15 @@ ConvGeom block_geometry(const char* op, int64_t H, int64_t W, IntArrayRef kernel
   EMBER_CHECK(k[0] > 0 && k[1] > 0, op, ": kernel size should be greater than zero, but got kernel_size ",
               IntArrayRef(k));
   check_geometry(op, s, p, d);
-  const int64_t oh = (H + 2 * p[0] - (d[0] * (k[0] - 1) + 1)) / s[0] + 1;
-  const int64_t ow = (W + 2 * p[1] - (d[1] * (k[1] - 1) + 1)) / s[1] + 1;
-  EMBER_CHECK(H + 2 * p[0] >= d[0] * (k[0] - 1) + 1 && W + 2 * p[1] >= d[1] * (k[1] - 1) + 1 && oh >= 1 && ow >= 1,
-              op, ": given spatial size (", H, ", ", W, "), kernel_size ", IntArrayRef(k), ", dilation ",
-              IntArrayRef(d), ", padding ", IntArrayRef(p), ", the array of sliding blocks would be (", oh, ", ", ow,
-              "), but its components must be at least one");
+  // in 128 bits: a huge dilation or padding must not wrap around
+  using I = __int128;
+  const I span_h = I(H) + 2 * I(p[0]) - (I(d[0]) * (k[0] - 1) + 1);
+  const I span_w = I(W) + 2 * I(p[1]) - (I(d[1]) * (k[1] - 1) + 1);
+  EMBER_CHECK(span_h >= 0 && span_w >= 0 && span_h / s[0] + 1 < (I(1) << 40) && span_w / s[1] + 1 < (I(1) << 40), op,
+              ": given spatial size (", H, ", ", W, "), kernel_size ", IntArrayRef(k), ", dilation ", IntArrayRef(d),
+              ", padding ", IntArrayRef(p), " and stride ", IntArrayRef(s),
+              ", the array of sliding blocks would be empty or too large; its components must be at least one");
+  const int64_t oh = int64_t(span_h / s[0] + 1), ow = int64_t(span_w / s[1] + 1);
   return ConvGeom{k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], oh, ow};
 }
 }  // namespace

@@ -168,39 +168,46 @@ Tensor avg_pool2d(const Tensor& input, IntArrayRef kernel_size, IntArrayRef stri
 }
 
 namespace {
-// Means of x's last dim over the adaptive windows [floor(j in / o),
-// ceil((j + 1) in / o)), j < o: each window gathered (padded to the longest
-// with masked-off taps), summed and divided by its length. An averaging
-// matrix [o, in] would be shorter, but its zero weights multiply every
-// element into every window, and 0 * inf = NaN spreads one non-finite
-// element to windows that do not hold it (torch keeps it in its own).
-Tensor adaptive_avg_last(const Tensor& x, int64_t o) {
-  const int64_t in = x.size(-1);
-  if (o == in) return x;
-  std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
-  if (o > 0 && in % o == 0) {  // equal, disjoint windows
-    shape.back() = o;
-    shape.push_back(in / o);
-    return x.reshape(shape).mean({-1});
-  }
-  int64_t L = 0;
-  for (int64_t j = 0; j < o; ++j) L = std::max(L, ((j + 1) * in + o - 1) / o - (j * in) / o);
-  std::vector<int64_t> idx(size_t(o * L)), keep(size_t(o * L));
-  std::vector<double> len(static_cast<size_t>(o));
-  for (int64_t j = 0; j < o; ++j) {
-    const int64_t a = (j * in) / o, b = ((j + 1) * in + o - 1) / o;
-    len[size_t(j)] = double(b - a);
-    for (int64_t t = 0; t < L; ++t) {
-      idx[size_t(j * L + t)] = std::min(a + t, b - 1);
-      keep[size_t(j * L + t)] = a + t < b;
+// Adaptive pooling's windows along the three spatial dims of x [N, C, D, H,
+// W]: output j of a dim reads [floor(j in / o), ceil((j + 1) in / o)).
+PoolWindows adaptive_windows(const Tensor& x, const std::vector<int64_t>& o) {
+  PoolWindows w;
+  for (int i = 0; i < 3; ++i) {
+    const int64_t in = x.size(2 + i);
+    for (int64_t j = 0; j < o[size_t(i)]; ++j) {
+      w.start[i].push_back((j * in) / o[size_t(i)]);
+      w.end[i].push_back(((j + 1) * in + o[size_t(i)] - 1) / o[size_t(i)]);
     }
   }
-  const TensorOptions on = TensorOptions().device(x.device());
-  Tensor g = index_select(x, -1, tensor(idx, on.dtype(kInt64)));
-  shape.back() = o;
-  shape.push_back(L);
-  g = where(tensor(keep, on.dtype(kInt64)).to(kBool).reshape({o, L}), g.reshape(shape), 0.0);
-  return g.sum({-1}) / tensor(len, on.dtype(kFloat64)).to(x.dtype());
+  return w;
+}
+
+Tensor avg_windows_backward(const char* op, const Tensor& grad, const PoolWindows& w, const Shape& in_sizes);
+
+// Window means of x [N, C, D, H, W] by the avg_pool_windows kernel, which
+// sums each window directly: a NaN or inf stays in the windows that hold it
+// (an averaging matrix would spread it through 0 * inf). The backward is
+// the adjoint kernel; each is the other's backward.
+Tensor avg_windows(const char* op, const Tensor& x, const PoolWindows& w) {
+  const Tensor xc = x.detach().contiguous();
+  Tensor out = empty({x.size(0), x.size(1), int64_t(w.start[0].size()), int64_t(w.start[1].size()),
+                      int64_t(w.start[2].size())},
+                     x.options());
+  if (out.numel() > 0) detail::kernel<AvgPoolWindowsFn>(OpId::avg_pool_windows, x.device())(out, xc, w);
+  return autograd::record(op, {x}, out, [op, w, in_sizes = Shape(x.sizes())](const Tensor& grad) {
+    return tensor_list{avg_windows_backward(op, grad, w, in_sizes)};
+  });
+}
+
+Tensor avg_windows_backward(const char* op, const Tensor& grad, const PoolWindows& w, const Shape& in_sizes) {
+  const Tensor gc = grad.detach().contiguous();
+  Tensor gi = empty(in_sizes, grad.options());
+  if (gi.numel() > 0) {
+    if (gc.numel() > 0) detail::kernel<AvgPoolWindowsFn>(OpId::avg_pool_windows_backward, grad.device())(gi, gc, w);
+    else gi.zero_();
+  }
+  return autograd::record("adaptive_avg_pool_backward", {grad}, gi,
+                          [op, w](const Tensor& gg) { return tensor_list{avg_windows(op, gg, w)}; });
 }
 }  // namespace
 
@@ -219,8 +226,10 @@ Tensor adaptive_avg_pool2d(const Tensor& input, IntArrayRef output_size) {
   if (o[0] == H && o[1] == W) return input.clone();
   // the windows are products of a row range and a column range: average
   // over the columns, then over the rows
-  Tensor y = adaptive_avg_last(input, o[1]);                          // [.., H, ow]
-  return adaptive_avg_last(y.transpose(-2, -1), o[0]).transpose(-2, -1).contiguous();  // [.., oh, ow]
+  const bool batched = input.dim() == 4;
+  const Tensor x = (batched ? input : input.unsqueeze(0)).unsqueeze(2);  // [N, C, 1, H, W]
+  Tensor out = avg_windows(op, x, adaptive_windows(x, {1, o[0], o[1]})).squeeze(2);
+  return batched ? out : out.squeeze(0);
 }
 
 // ---- 1-D pooling: the 2-D ops on [N, C, 1, L]. The arguments are checked
@@ -449,11 +458,10 @@ Tensor adaptive_avg_pool3d(const Tensor& input, IntArrayRef output_size) {
   const int64_t D = input.size(-3), H = input.size(-2), W = input.size(-1);
   if (o[0] == 1 && o[1] == 1 && o[2] == 1) return input.mean({-3, -2, -1}, true);
   if (o[0] == D && o[1] == H && o[2] == W) return input.clone();
-  // separable, as in 2-D: one dim at a time
-  Tensor y = adaptive_avg_last(input, o[2]);                              // [.., D, H, ow]
-  y = adaptive_avg_last(y.transpose(-2, -1), o[1]).transpose(-2, -1);     // [.., D, oh, ow]
-  y = movedim(adaptive_avg_last(movedim(y, {-3}, {-1}), o[0]), {-1}, {-3});  // [.., od, oh, ow]
-  return y.contiguous();
+  const bool batched = input.dim() == 5;
+  const Tensor x = batched ? input : input.unsqueeze(0);
+  Tensor out = avg_windows(op, x, adaptive_windows(x, o));
+  return batched ? out : out.squeeze(0);
 }
 
 std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input, IntArrayRef output_size) {
@@ -461,15 +469,7 @@ std::tuple<Tensor, Tensor> adaptive_max_pool3d_with_indices(const Tensor& input,
   auto o = adaptive3d_setup(op, input, output_size);
   const bool batched = input.dim() == 5;
   Tensor x = batched ? input : input.unsqueeze(0);
-  PoolWindows w;
-  for (int i = 0; i < 3; ++i) {
-    const int64_t in = x.size(2 + i);
-    for (int64_t j = 0; j < o[i]; ++j) {  // [floor(j in / o), ceil((j + 1) in / o))
-      w.start[i].push_back((j * in) / o[i]);
-      w.end[i].push_back(((j + 1) * in + o[i] - 1) / o[i]);
-    }
-  }
-  return max_pool_windows(op, x, w, batched);
+  return max_pool_windows(op, x, adaptive_windows(x, o), batched);
 }
 
 Tensor adaptive_max_pool3d(const Tensor& input, IntArrayRef output_size) {
