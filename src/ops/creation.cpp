@@ -87,9 +87,13 @@ Tensor empty_like(const Tensor& t, const TensorOptions& o) {
   }
   return empty(t.sizes(), lo);
 }
-Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return empty_like(t, o).fill_(0); }
-Tensor ones_like(const Tensor& t, const TensorOptions& o) { return empty_like(t, o).fill_(1); }
-Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) { return empty_like(t, o).fill_(v); }
+// Filled before requires_grad is set: fill_ on a leaf that requires grad is
+// an in-place error (zeros_like(x, requires_grad=True) raised it).
+Tensor full_like(const Tensor& t, const Scalar& v, const TensorOptions& o) {
+  return finish(empty_like(t, o.requires_grad(false)).fill_(v), o);
+}
+Tensor zeros_like(const Tensor& t, const TensorOptions& o) { return full_like(t, 0, o); }
+Tensor ones_like(const Tensor& t, const TensorOptions& o) { return full_like(t, 1, o); }
 Tensor rand_like(const Tensor& t, const TensorOptions& o) { return rand(t.sizes(), like(t, o)); }
 Tensor randn_like(const Tensor& t, const TensorOptions& o) { return randn(t.sizes(), like(t, o)); }
 

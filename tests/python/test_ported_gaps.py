@@ -279,3 +279,14 @@ def test_full_backward_hook_matches_torch():
 
 def to_list(t):
     return t.detach().numpy().tolist()
+
+
+def test_like_factories_take_requires_grad():
+    # zeros_like / ones_like / full_like filled a leaf that already required grad
+    x = ember.randn(3)
+    for t in (ember.zeros_like(x, requires_grad=True), ember.ones_like(x, requires_grad=True),
+              ember.full_like(x, 2.5, requires_grad=True)):
+        assert t.requires_grad and t.is_leaf
+        (t * 2).sum().backward()
+        np.testing.assert_allclose(t.grad.numpy(), [2.0, 2.0, 2.0])
+    assert ember.full_like(x, 2.5)[0].item() == 2.5
