@@ -541,6 +541,15 @@ void init_nn(py::module_& root) {
     return ember::interpolate(input, sz, sf, mode, align_corners);
   }, arg("input"), arg("size") = py::none(), arg("scale_factor") = py::none(), arg("mode") = "nearest",
         arg("align_corners") = py::none(), "Resizes by nearest or bilinear interpolation.");
+  m.def("affine_grid", [](const Tensor& theta, py::object size, std::optional<bool> align_corners) {
+    return ember::affine_grid(theta, int_list(size, "size"), align_corners.value_or(false));
+  }, arg("theta"), arg("size"), arg("align_corners") = py::none(),
+        "The sampling grid [N, H, W, 2] ([N, D, H, W, 3]) of affine maps theta [N, 2, 3] ([N, 3, 4]).");
+  m.def("grid_sample", [](const Tensor& input, const Tensor& grid, const std::string& mode,
+                          const std::string& padding_mode, std::optional<bool> align_corners) {
+    return ember::grid_sample(input, grid, mode, padding_mode, align_corners.value_or(false));
+  }, arg("input"), arg("grid"), arg("mode") = "bilinear", arg("padding_mode") = "zeros",
+        arg("align_corners") = py::none(), "Samples input [N, C, H, W] at grid [N, H_out, W_out, 2].");
   m.def("lstm", &ember::lstm, arg("input"), arg("h0"), arg("c0"), arg("params"), arg("has_biases"),
         arg("num_layers"), arg("dropout"), arg("train"), arg("bidirectional"),
         "Multi-layer LSTM over time-major input; returns (output, h_n, c_n).");

@@ -135,6 +135,26 @@ using LayerNormFn = void (*)(const Tensor& out, const Tensor& mean, const Tensor
 using LayerNormBackwardFn = void (*)(const Tensor& grad_x, const Tensor& grad_weight, const Tensor& grad_bias,
                                      const Tensor& grad, const Tensor& x, const Tensor& mean, const Tensor& rstd,
                                      const Tensor& weight);
+/// grid_sample's interpolation and padding (torch's GridSamplerInterpolation
+/// and GridSamplerPadding) and align_corners.
+enum class GridSampleMode : int { Bilinear = 0, Nearest = 1, Bicubic = 2 };
+enum class GridSamplePadding : int { Zeros = 0, Border = 1, Reflection = 2 };
+struct GridSampleArgs {
+  GridSampleMode mode = GridSampleMode::Bilinear;
+  GridSamplePadding padding = GridSamplePadding::Zeros;
+  bool align_corners = false;
+};
+/// out [N, C, Ho, Wo] sampled from in [N, C, H, W] at grid [N, Ho, Wo, 2]
+/// ((x, y) in [-1, 1] across the input's width and height), or the 3-D
+/// form: out [N, C, Do, Ho, Wo], in [N, C, D, H, W], grid [N, Do, Ho, Wo, 3]
+/// ((x, y, z); bicubic is 2-D only). All contiguous, float or double, one
+/// dtype.
+using GridSampleFn = void (*)(const Tensor& out, const Tensor& in, const Tensor& grid, const GridSampleArgs& a);
+/// Its gradients from grad (out's shape): grad_input (in's shape; the
+/// kernel zeroes it first) and grad_grid (grid's shape); either may be
+/// undefined (not wanted). All contiguous.
+using GridSampleBackwardFn = void (*)(const Tensor& grad_input, const Tensor& grad_grid, const Tensor& grad,
+                                      const Tensor& in, const Tensor& grid, const GridSampleArgs& a);
 
 // ---- linear algebra (kernels/cpu/linalg_decomp.cpp) ----
 // Matrices are contiguous [B, rows, cols] batches (B may be 0) of float or

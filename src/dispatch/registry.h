@@ -32,6 +32,7 @@ namespace ember {
   X(im2col) X(col2im) X(max_pool2d) X(layer_norm) X(layer_norm_backward)              \
   X(vol2col) X(col2vol) X(max_pool3d) X(avg_pool_windows) X(avg_pool_windows_backward)  \
   X(ctc_loss) X(ctc_loss_backward)                                                      \
+  X(grid_sample) X(grid_sample_backward)                                                \
   /* linear algebra: kernels/cpu/linalg_decomp.cpp */                                  \
   X(lu_factor) X(lu_solve) X(triangular_solve) X(cholesky) X(qr) X(eigh) X(svd) X(lstsq)
 

@@ -171,6 +171,23 @@ EMBER_API Tensor pad(const Tensor& input, IntArrayRef pad, const std::string& mo
 EMBER_API Tensor interpolate(const Tensor& input, std::optional<std::vector<int64_t>> size,
                              std::optional<std::vector<double>> scale_factor = std::nullopt,
                              const std::string& mode = "nearest", std::optional<bool> align_corners = std::nullopt);
+/// The sampling grid of a batch of affine maps (torch's affine_grid): theta
+/// [N, 2, 3] with size [N, C, H, W] gives grid [N, H, W, 2]; theta [N, 3, 4]
+/// with size [N, C, D, H, W] gives [N, D, H, W, 3]. Each point is theta
+/// times (x, y[, z], 1), x, y, z spanning [-1, 1] (to the corner pixels'
+/// centres with align_corners, their outer edges without). Differentiable
+/// in theta.
+EMBER_API Tensor affine_grid(const Tensor& theta, IntArrayRef size, bool align_corners = false);
+/// Samples input [N, C, H_in, W_in] at grid [N, H_out, W_out, 2] ((x, y) in
+/// [-1, 1] across the input's width and height) into [N, C, H_out, W_out],
+/// as torch's grid_sample: mode "bilinear", "nearest" (round half to even)
+/// or "bicubic"; padding_mode "zeros", "border" or "reflection" for points
+/// outside. Volumetric: input [N, C, D_in, H_in, W_in], grid [N, D_out,
+/// H_out, W_out, 3] ((x, y, z)), bilinear (trilinear) or nearest (round
+/// half away from zero, as torch's 3-D). float32 / float64; gradients for
+/// input and grid (nearest: 0 for grid), not differentiable twice.
+EMBER_API Tensor grid_sample(const Tensor& input, const Tensor& grid, const std::string& mode = "bilinear",
+                             const std::string& padding_mode = "zeros", bool align_corners = false);
 /// q [..., L, E], k [..., S, E], v [..., S, Ev] -> [..., L, Ev]. attn_mask:
 /// bool (true = attend) or float (added). Dropout uses the default generator.
 EMBER_API Tensor scaled_dot_product_attention(const Tensor& query, const Tensor& key, const Tensor& value,
