@@ -1,6 +1,7 @@
 // The 3-D layers (see ember/nn/layers_3d.h): torch's parameter names and
 // default initialization, forward through the functional ops.
 #include "ember/nn/layers_3d.h"
+#include "nn/module_repr.h"
 
 #include <cmath>
 #include <sstream>
@@ -9,13 +10,7 @@ namespace ember {
 namespace nn {
 
 namespace {
-std::string join(const std::vector<int64_t>& v) {
-  std::ostringstream ss;
-  ss << "(";
-  for (size_t i = 0; i < v.size(); ++i) ss << (i ? ", " : "") << v[i];
-  ss << (v.size() == 1 ? ",)" : ")");
-  return ss.str();
-}
+using nn_internal::repr_ints;
 }  // namespace
 
 // ---------------------------------------------------------------- Conv3d
@@ -47,8 +42,8 @@ Tensor Conv3dImpl::forward(const Tensor& input) {
 }
 std::string Conv3dImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << join(options.kernel_size())
-     << ", stride=" << join(expand3(options.stride()));
+  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << repr_ints(options.kernel_size())
+     << ", stride=" << repr_ints(expand3(options.stride()));
   return ss.str();
 }
 
@@ -60,9 +55,9 @@ std::tuple<Tensor, Tensor> MaxPool3dImpl::forward_with_indices(const Tensor& inp
 }
 std::string MaxPool3dImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << "kernel_size=" << join(options.kernel_size())
-     << ", stride=" << join(options.stride().empty() ? options.kernel_size() : expand3(options.stride()))
-     << ", padding=" << join(expand3(options.padding())) << ", dilation=" << join(expand3(options.dilation()))
+  ss << "kernel_size=" << repr_ints(options.kernel_size())
+     << ", stride=" << repr_ints(options.stride().empty() ? options.kernel_size() : expand3(options.stride()))
+     << ", padding=" << repr_ints(expand3(options.padding())) << ", dilation=" << repr_ints(expand3(options.dilation()))
      << ", ceil_mode=" << (options.ceil_mode() ? "True" : "False");
   return ss.str();
 }
@@ -72,18 +67,18 @@ Tensor AvgPool3dImpl::forward(const Tensor& input) {
 }
 std::string AvgPool3dImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << "kernel_size=" << join(options.kernel_size())
-     << ", stride=" << join(options.stride().empty() ? options.kernel_size() : expand3(options.stride()))
-     << ", padding=" << join(expand3(options.padding()));
+  ss << "kernel_size=" << repr_ints(options.kernel_size())
+     << ", stride=" << repr_ints(options.stride().empty() ? options.kernel_size() : expand3(options.stride()))
+     << ", padding=" << repr_ints(expand3(options.padding()));
   return ss.str();
 }
 Tensor AdaptiveAvgPool3dImpl::forward(const Tensor& input) { return ember::adaptive_avg_pool3d(input, output_size); }
-std::string AdaptiveAvgPool3dImpl::extra_repr() const { return "output_size=" + join(output_size); }
+std::string AdaptiveAvgPool3dImpl::extra_repr() const { return "output_size=" + repr_ints(output_size); }
 Tensor AdaptiveMaxPool3dImpl::forward(const Tensor& input) { return ember::adaptive_max_pool3d(input, output_size); }
 std::tuple<Tensor, Tensor> AdaptiveMaxPool3dImpl::forward_with_indices(const Tensor& input) {
   return ember::adaptive_max_pool3d_with_indices(input, output_size);
 }
-std::string AdaptiveMaxPool3dImpl::extra_repr() const { return "output_size=" + join(output_size); }
+std::string AdaptiveMaxPool3dImpl::extra_repr() const { return "output_size=" + repr_ints(output_size); }
 
 }  // namespace nn
 }  // namespace ember

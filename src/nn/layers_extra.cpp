@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ember/nn/layers_extra.h"
+#include "nn/module_repr.h"
 
 namespace ember {
 namespace nn {
@@ -20,13 +21,7 @@ void reset_affine(Tensor& weight, Tensor& bias) {
     init::uniform_(bias, -bound, bound);
   }
 }
-std::string join(const std::vector<int64_t>& v) {
-  std::ostringstream ss;
-  ss << "(";
-  for (size_t i = 0; i < v.size(); ++i) ss << (i ? ", " : "") << v[i];
-  ss << (v.size() == 1 ? ",)" : ")");
-  return ss.str();
-}
+using nn_internal::repr_ints;
 // A bool mask (true = masked out) or a float mask -> an additive float mask.
 Tensor to_additive(const Tensor& mask, ScalarType dtype) {
   if (!mask.defined()) return mask;
@@ -109,8 +104,8 @@ Tensor ConvTranspose2dImpl::forward(const Tensor& input) {
 }
 std::string ConvTranspose2dImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << join(options.kernel_size())
-     << ", stride=" << join(options.stride());
+  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << repr_ints(options.kernel_size())
+     << ", stride=" << repr_ints(options.stride());
   return ss.str();
 }
 
@@ -627,9 +622,9 @@ Tensor AvgPool1dImpl::forward(const Tensor& input) {
 }
 std::string AvgPool1dImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << "kernel_size=" << join({options.kernel_size()})
-     << ", stride=" << join({options.stride().value_or(options.kernel_size())})
-     << ", padding=" << join({options.padding()});
+  ss << "kernel_size=" << repr_ints({options.kernel_size()})
+     << ", stride=" << repr_ints({options.stride().value_or(options.kernel_size())})
+     << ", padding=" << repr_ints({options.padding()});
   return ss.str();
 }
 Tensor AdaptiveAvgPool1dImpl::forward(const Tensor& input) { return ember::adaptive_avg_pool1d(input, output_size); }
@@ -655,7 +650,7 @@ std::string UpsampleImpl::extra_repr() const {
     }
   } else if (options.size()) {
     const auto& v = *options.size();
-    ss << "size=" << (v.size() == 1 ? std::to_string(v[0]) : join(v));
+    ss << "size=" << (v.size() == 1 ? std::to_string(v[0]) : repr_ints(v));
   } else {
     ss << "size=None";
   }

@@ -4,18 +4,13 @@
 #include <sstream>
 
 #include "ember/nn/modules.h"
+#include "nn/module_repr.h"
 
 namespace ember {
 namespace nn {
 
 namespace {
-std::string join(const std::vector<int64_t>& v) {
-  std::ostringstream ss;
-  ss << "(";
-  for (size_t i = 0; i < v.size(); ++i) ss << (i ? ", " : "") << v[i];
-  ss << (v.size() == 1 ? ",)" : ")");
-  return ss.str();
-}
+using nn_internal::repr_ints;
 // torch's Linear/Conv init: kaiming_uniform_(a=sqrt(5)) for the weight,
 // U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for the bias.
 void reset_affine(Tensor& weight, Tensor& bias) {
@@ -69,8 +64,8 @@ Tensor Conv2dImpl::forward(const Tensor& input) {
 }
 std::string Conv2dImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << join(options.kernel_size())
-     << ", stride=" << join(options.stride());
+  ss << options.in_channels() << ", " << options.out_channels() << ", kernel_size=" << repr_ints(options.kernel_size())
+     << ", stride=" << repr_ints(options.stride());
   return ss.str();
 }
 
@@ -162,7 +157,7 @@ Tensor LayerNormImpl::forward(const Tensor& input) {
 }
 std::string LayerNormImpl::extra_repr() const {
   std::ostringstream ss;
-  ss << join(options.normalized_shape()) << ", eps=" << options.eps()
+  ss << repr_ints(options.normalized_shape()) << ", eps=" << options.eps()
      << ", elementwise_affine=" << (options.elementwise_affine() ? "True" : "False");
   return ss.str();
 }
