@@ -495,15 +495,9 @@ std::tuple<Tensor, Tensor> adaptive_max_pool_nd(const char* op, const Tensor& in
   check_adaptive_output(op, input, o);  // before the O(output_size) window loops
   Tensor x = batched ? input : input.unsqueeze(0);
   for (int i = k; i < 3; ++i) x = x.unsqueeze(2);  // [N, C, 1, (1,) H, W]
-  PoolWindows w;
-  for (int i = 0; i < 3; ++i) {
-    const int64_t in = x.size(2 + i), out = i < 3 - k ? 1 : o[size_t(i - (3 - k))];
-    for (int64_t j = 0; j < out; ++j) {  // [floor(j in / out), ceil((j + 1) in / out))
-      w.start[i].push_back((j * in) / out);
-      w.end[i].push_back(((j + 1) * in + out - 1) / out);
-    }
-  }
-  auto [out, idx] = max_pool_windows(op, x, w, true);
+  std::vector<int64_t> o3(3, 1);  // depth (and height) 1
+  for (int i = 0; i < k; ++i) o3[size_t(3 - k + i)] = o[size_t(i)];
+  auto [out, idx] = max_pool_windows(op, x, adaptive_windows(x, o3), true);
   for (int i = k; i < 3; ++i) out = out.squeeze(2), idx = idx.squeeze(2);
   if (!batched) return {out.squeeze(0), idx.squeeze(0)};
   return {out, idx};
