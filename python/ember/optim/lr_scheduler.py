@@ -8,6 +8,16 @@ from collections import Counter
 from .optimizer import Optimizer
 
 
+def _format_param(name, optimizer, param):
+    """One value per param group: a list as given (its length checked), a scalar repeated (OneCycleLR, CyclicLR)."""
+    if isinstance(param, (list, tuple)):
+        if len(param) != len(optimizer.param_groups):
+            raise ValueError("expected {} values for {}, got {}".format(len(optimizer.param_groups), name,
+                                                                        len(param)))
+        return param
+    return [param] * len(optimizer.param_groups)
+
+
 class _LRScheduler:
     def __init__(self, optimizer, last_epoch=-1, verbose=False):
         if not isinstance(optimizer, Optimizer):
@@ -328,7 +338,7 @@ class OneCycleLR(_LRScheduler):
             raise ValueError("anneal_strategy must by one of 'cos' or 'linear', instead got {}"
                              .format(anneal_strategy))
         self.anneal_func = self._annealing_cos if anneal_strategy == "cos" else self._annealing_linear
-        max_lrs = self._format_param("max_lr", self.optimizer, max_lr)
+        max_lrs = _format_param("max_lr", self.optimizer, max_lr)
         if last_epoch == -1:
             for idx, group in enumerate(self.optimizer.param_groups):
                 group["initial_lr"] = max_lrs[idx] / div_factor
@@ -339,8 +349,8 @@ class OneCycleLR(_LRScheduler):
             if "momentum" not in self.optimizer.defaults and "betas" not in self.optimizer.defaults:
                 raise ValueError("optimizer must support momentum with `cycle_momentum` option enabled")
             self.use_beta1 = "betas" in self.optimizer.defaults
-            max_momentums = self._format_param("max_momentum", optimizer, max_momentum)
-            base_momentums = self._format_param("base_momentum", optimizer, base_momentum)
+            max_momentums = _format_param("max_momentum", optimizer, max_momentum)
+            base_momentums = _format_param("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for m_momentum, b_momentum, group in zip(max_momentums, base_momentums, optimizer.param_groups):
                     if self.use_beta1:
@@ -350,14 +360,6 @@ class OneCycleLR(_LRScheduler):
                     group["max_momentum"] = m_momentum
                     group["base_momentum"] = b_momentum
         super().__init__(optimizer, last_epoch, verbose)
-
-    def _format_param(self, name, optimizer, param):
-        if isinstance(param, (list, tuple)):
-            if len(param) != len(optimizer.param_groups):
-                raise ValueError("expected {} values for {}, got {}".format(len(optimizer.param_groups), name,
-                                                                            len(param)))
-            return param
-        return [param] * len(optimizer.param_groups)
 
     @staticmethod
     def _annealing_cos(start, end, pct):
@@ -604,11 +606,11 @@ class CyclicLR(_LRScheduler):
         if not isinstance(optimizer, Optimizer):
             raise TypeError("{} is not an Optimizer".format(type(optimizer).__name__))
         self.optimizer = optimizer
-        base_lrs = self._format_param("base_lr", optimizer, base_lr)
+        base_lrs = _format_param("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups):
                 group["lr"] = lr
-        self.max_lrs = self._format_param("max_lr", optimizer, max_lr)
+        self.max_lrs = _format_param("max_lr", optimizer, max_lr)
         step_size_up = float(step_size_up)
         step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
         self.total_size = step_size_up + step_size_down
@@ -628,22 +630,14 @@ class CyclicLR(_LRScheduler):
         if cycle_momentum:
             if "momentum" not in optimizer.defaults:
                 raise ValueError("optimizer must support momentum with `cycle_momentum` option enabled")
-            base_momentums = self._format_param("base_momentum", optimizer, base_momentum)
+            base_momentums = _format_param("base_momentum", optimizer, base_momentum)
             if last_epoch == -1:
                 for momentum, group in zip(base_momentums, optimizer.param_groups):
                     group["momentum"] = momentum
             self.base_momentums = [group["momentum"] for group in optimizer.param_groups]
-            self.max_momentums = self._format_param("max_momentum", optimizer, max_momentum)
+            self.max_momentums = _format_param("max_momentum", optimizer, max_momentum)
         super().__init__(optimizer, last_epoch, verbose)
         self.base_lrs = base_lrs
-
-    def _format_param(self, name, optimizer, param):
-        if isinstance(param, (list, tuple)):
-            if len(param) != len(optimizer.param_groups):
-                raise ValueError("expected {} values for {}, got {}".format(len(optimizer.param_groups), name,
-                                                                           len(param)))
-            return param
-        return [param] * len(optimizer.param_groups)
 
     def scale_fn(self, x):
         if self._scale_fn_custom is not None:
