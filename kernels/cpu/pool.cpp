@@ -83,6 +83,21 @@ void max_pool_plane_dense(T* __restrict yp, int64_t* __restrict ip, const T* __r
   }
 }
 
+// Visits the outputs of windows w in order: f(o, d0, d1, h0, h1, w0, w1)
+// with o the flat output index and [x0, x1) each dim's window.
+template <typename F>
+inline void for_each_window(const PoolWindows& w, F&& f) {
+  const int64_t OD = int64_t(w.start[0].size()), OH = int64_t(w.start[1].size()), OW = int64_t(w.start[2].size());
+  for (int64_t od = 0; od < OD; ++od) {
+    const int64_t d0 = w.start[0][size_t(od)], d1 = w.end[0][size_t(od)];
+    for (int64_t oh = 0; oh < OH; ++oh) {
+      const int64_t h0 = w.start[1][size_t(oh)], h1 = w.end[1][size_t(oh)];
+      for (int64_t ow = 0; ow < OW; ++ow)
+        f((od * OH + oh) * OW + ow, d0, d1, h0, h1, w.start[2][size_t(ow)], w.end[2][size_t(ow)]);
+    }
+  }
+}
+
 // The generic window loop, shared by max_pool2d (D = 1, one depth window)
 // and max_pool3d / adaptive_max_pool3d: every output reads the taps of its
 // (d, h, w) windows, in torch's order, starting from the first in-bounds
@@ -91,33 +106,24 @@ void max_pool_plane_dense(T* __restrict yp, int64_t* __restrict ip, const T* __r
 template <typename T, typename A = opmath_t<T>>
 void max_pool_volume_windows(T* __restrict yp, int64_t* __restrict ip, const T* __restrict vol, int64_t H, int64_t W,
                              const PoolWindows& w) {
-  const int64_t OD = int64_t(w.start[0].size()), OH = int64_t(w.start[1].size()), OW = int64_t(w.start[2].size());
   const int64_t sd = w.step[0], sh = w.step[1], sw = w.step[2];
-  for (int64_t od = 0; od < OD; ++od) {
-    const int64_t d0 = w.start[0][size_t(od)], d1 = w.end[0][size_t(od)];
-    for (int64_t oh = 0; oh < OH; ++oh) {
-      const int64_t h0 = w.start[1][size_t(oh)], h1 = w.end[1][size_t(oh)];
-      for (int64_t ow = 0; ow < OW; ++ow) {
-        const int64_t w0 = w.start[2][size_t(ow)], w1 = w.end[2][size_t(ow)];
-        int64_t best = (d0 * H + h0) * W + w0;
-        A m = -std::numeric_limits<A>::infinity();
-        for (int64_t id = d0; id < d1; id += sd) {
-          for (int64_t ih = h0; ih < h1; ih += sh) {
-            const int64_t row = (id * H + ih) * W;
-            for (int64_t iw = w0; iw < w1; iw += sw) {
-              const A v = A(vol[row + iw]);
-              const bool take = v > m || v != v;
-              m = take ? v : m;
-              best = take ? row + iw : best;
-            }
-          }
+  for_each_window(w, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+    int64_t best = (d0 * H + h0) * W + w0;
+    A m = -std::numeric_limits<A>::infinity();
+    for (int64_t id = d0; id < d1; id += sd) {
+      for (int64_t ih = h0; ih < h1; ih += sh) {
+        const int64_t row = (id * H + ih) * W;
+        for (int64_t iw = w0; iw < w1; iw += sw) {
+          const A v = A(vol[row + iw]);
+          const bool take = v > m || v != v;
+          m = take ? v : m;
+          best = take ? row + iw : best;
         }
-        const int64_t o = (od * OH + oh) * OW + ow;
-        yp[o] = static_cast<T>(m);
-        ip[o] = best;
       }
     }
-  }
+    yp[o] = static_cast<T>(m);
+    ip[o] = best;
+  });
 }
 
 // Windows of regular pooling along one dim: output i starts at i s - p,
@@ -195,40 +201,34 @@ template <typename T, bool Backward, typename A = opmath_t<T>>
 void avg_pool_windows_impl(const Tensor& out, const Tensor& in, const PoolWindows& w) {
   const Tensor& vol_t = Backward ? out : in;  // the [N, C, D, H, W] side
   const int64_t NC = vol_t.size(0) * vol_t.size(1), D = vol_t.size(2), H = vol_t.size(3), W = vol_t.size(4);
-  const int64_t OD = int64_t(w.start[0].size()), OH = int64_t(w.start[1].size()), OW = int64_t(w.start[2].size());
-  const int64_t V = D * H * W, L = OD * OH * OW;
+  const int64_t V = D * H * W;
+  const int64_t L = int64_t(w.start[0].size() * w.start[1].size() * w.start[2].size());
   const T* x = in.data_ptr<T>();
   T* y = out.data_ptr<T>();
   parallel_for(0, NC, std::max<int64_t>(1, kGrainSize / std::max<int64_t>(V, 1)), [&](int64_t b, int64_t e) {
     for (int64_t p = b; p < e; ++p) {
-      if (Backward) std::fill(y + p * V, y + (p + 1) * V, T(0));
-      for (int64_t od = 0; od < OD; ++od) {
-        const int64_t d0 = w.start[0][size_t(od)], d1 = w.end[0][size_t(od)];
-        for (int64_t oh = 0; oh < OH; ++oh) {
-          const int64_t h0 = w.start[1][size_t(oh)], h1 = w.end[1][size_t(oh)];
-          for (int64_t ow = 0; ow < OW; ++ow) {
-            const int64_t w0 = w.start[2][size_t(ow)], w1 = w.end[2][size_t(ow)];
-            const A count = A((d1 - d0) * (h1 - h0) * (w1 - w0));
-            const int64_t o = p * L + (od * OH + oh) * OW + ow;
-            if (Backward) {
-              const A g = A(x[o]) / count;
-              for (int64_t id = d0; id < d1; ++id)
-                for (int64_t ih = h0; ih < h1; ++ih) {
-                  T* row = y + p * V + (id * H + ih) * W;
-                  for (int64_t iw = w0; iw < w1; ++iw) row[iw] = static_cast<T>(A(row[iw]) + g);
-                }
-            } else {
-              A s = 0;
-              for (int64_t id = d0; id < d1; ++id)
-                for (int64_t ih = h0; ih < h1; ++ih) {
-                  const T* row = x + p * V + (id * H + ih) * W;
-                  for (int64_t iw = w0; iw < w1; ++iw) s += A(row[iw]);
-                }
-              y[o] = static_cast<T>(s / count);
+      T* yv = y + p * V;  // backward: this plane's gradient
+      const T* xv = x + p * V;
+      if (Backward) std::fill(yv, yv + V, T(0));
+      for_each_window(w, [&](int64_t o, int64_t d0, int64_t d1, int64_t h0, int64_t h1, int64_t w0, int64_t w1) {
+        const A count = A((d1 - d0) * (h1 - h0) * (w1 - w0));
+        if (Backward) {
+          const A g = A(x[p * L + o]) / count;
+          for (int64_t id = d0; id < d1; ++id)
+            for (int64_t ih = h0; ih < h1; ++ih) {
+              T* row = yv + (id * H + ih) * W;
+              for (int64_t iw = w0; iw < w1; ++iw) row[iw] = static_cast<T>(A(row[iw]) + g);
             }
-          }
+        } else {
+          A s = 0;
+          for (int64_t id = d0; id < d1; ++id)
+            for (int64_t ih = h0; ih < h1; ++ih) {
+              const T* row = xv + (id * H + ih) * W;
+              for (int64_t iw = w0; iw < w1; ++iw) s += A(row[iw]);
+            }
+          y[p * L + o] = static_cast<T>(s / count);
         }
-      }
+      });
     }
   });
 }
