@@ -442,8 +442,8 @@ Tensor col2im(const Tensor& input, IntArrayRef output_size, IntArrayRef kernel_s
               ": expected size of input's dimension 1 to be a non-zero multiple of the product of kernel_size (",
               k[0] * k[1], "), but got input of shape ", input.sizes());
   const ConvGeom g = block_geometry(op, out_hw[0], out_hw[1], kernel_size, dilation, padding, stride);
-  EMBER_CHECK(x.size(2) == g.oh * g.ow, op, ": given output_size ", IntArrayRef(out_hw), ", kernel_size ",
-              IntArrayRef(k), ", the number of sliding blocks is ", g.oh, " * ", g.ow, " = ", g.oh * g.ow,
+  EMBER_CHECK(__int128(x.size(2)) == __int128(g.oh) * g.ow, op, ": given output_size ", IntArrayRef(out_hw),
+              ", kernel_size ", IntArrayRef(k), ", the number of sliding blocks is ", g.oh, " * ", g.ow,
               ", but input's dimension 2 is ", x.size(2), " (input shape ", input.sizes(), ")");
   const int64_t C = x.size(1) / (k[0] * k[1]);
   Tensor out = detail::col2im(x.permute({1, 0, 2}), g, C, out_hw[0], out_hw[1]);
